@@ -1,0 +1,41 @@
+# eID guide. `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MO := locale/da/LC_MESSAGES/django.mo
+
+.PHONY: run test lint format messages bench audit image-check clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "eID guide needs Python 3.12 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+messages: $(MO)
+$(MO): locale/da/LC_MESSAGES/django.po | $(INSTALLED)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext) to compile the Danish translations."; exit 1; }
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV) --verbosity 0
+
+run: $(INSTALLED) $(MO)
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLED) $(MO)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts $(MO)

@@ -1,0 +1,93 @@
+"""The published guidance, loaded once and kept until staff change it.
+
+The milestones, ways to get MitID and self-services are a few dozen rows. Every process keeps one
+snapshot of them in memory and reuses it while the *content version* is unchanged. The version
+lives in the cache: a save or delete anywhere clears it (signals below), so with a shared cache
+(Redis) every process and instance sees an edit on its next request. With a per-process cache
+(local memory) the version is kept for a few seconds only and then re-read from the database, so
+other processes catch up within that time.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import Count, Max
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+
+VERSION_KEY = "guidance:content-version"
+LOCAL_VERSION_SECONDS = 2
+CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything published, ordered as it is shown."""
+
+    version: str
+    milestones: tuple[Milestone, ...]
+    options: tuple[EnrollmentOption, ...]
+    self_services: tuple[SelfService, ...]
+
+
+_snapshot: Content | None = None
+
+
+def cache_is_shared() -> bool:
+    """Whether the cache is one all processes see (Redis, memcached, database)."""
+    return not isinstance(cache, LocMemCache | DummyCache)
+
+
+def database_version() -> str:
+    """A fingerprint of the content tables: it changes when a row is added, edited or removed."""
+    parts = []
+    for model in CONTENT_MODELS:
+        row = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{row['n']}@{row['last'].timestamp() if row['last'] else 0}")
+    return "/".join(parts)
+
+
+def content_version() -> str:
+    """The current content version, read from the cache (and the database when it has none)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = database_version()
+        cache.set(VERSION_KEY, version, None if cache_is_shared() else LOCAL_VERSION_SECONDS)
+    return version
+
+
+def current_content() -> Content:
+    """The published guidance for this request: no database query while nothing changed."""
+    global _snapshot
+    version = content_version()
+    if _snapshot is None or _snapshot.version != version:
+        _snapshot = Content(
+            version=version,
+            milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
+            options=tuple(
+                EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
+            ),
+            self_services=tuple(SelfService.objects.filter(published=True)),
+        )
+    return _snapshot
+
+
+def content_changed() -> None:
+    """Forget the content version so the next request, in any process, reloads the content."""
+    cache.delete(VERSION_KEY)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _content_saved_or_deleted(sender, **kwargs) -> None:
+    if sender in CONTENT_MODELS:
+        content_changed()
+
+
+@receiver(m2m_changed, sender=EnrollmentOption.requirements.through)
+def _requirements_changed(sender, **kwargs) -> None:
+    content_changed()

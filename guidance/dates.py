@@ -1,0 +1,56 @@
+"""Reading the dates visitors type, and what "today" is in Copenhagen."""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from guidance.models import FIRST_DATE, LAST_DATE
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([-./])([0-9]{1,2})\2([0-9]{4})")
+MAX_DATE_LENGTH = 40
+
+
+class DateError(ValueError):
+    """A date a visitor sent that we cannot use; the message says why and what works."""
+
+
+def today_in_copenhagen() -> date:
+    """Today's date in Denmark, whatever the server's time zone."""
+    return datetime.now(COPENHAGEN).date()
+
+
+def accepted_forms() -> str:
+    """The date forms we read, as a sentence for error messages."""
+    return _(
+        "Write the date as year-month-day (2023-10-31) or day-month-year "
+        "(31-10-2023, 31.10.2023 or 31/10/2023)."
+    )
+
+
+def parse_date(text: str) -> date:
+    """The calendar date in ``text`` (ISO or day-first), or a DateError saying what is wrong."""
+    text = text.strip()
+    if len(text) > MAX_DATE_LENGTH:
+        raise DateError(_("That date is too long to be a date.") + " " + accepted_forms())
+    if match := ISO_DATE.fullmatch(text):
+        year, month, day = match.group(1, 2, 3)
+    elif match := DAY_FIRST_DATE.fullmatch(text):
+        day, month, year = match.group(1, 3, 4)
+    else:
+        raise DateError(
+            _("“%(text)s” is not a date we can read.") % {"text": text} + " " + accepted_forms()
+        )
+    try:
+        parsed = date(int(year), int(month), int(day))
+    except ValueError:
+        raise DateError(
+            _("%(text)s is not a real calendar date.") % {"text": text} + " " + accepted_forms()
+        ) from None
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        raise DateError(_("Choose a date from 1 January 1900 to 31 December 2100."))
+    return parsed

@@ -1,0 +1,67 @@
+"""The questions a visitor answers: a date, who is asking, and their situation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guidance.advice import VisitorSituation
+from guidance.dates import DateError, parse_date
+from guidance.models import Audience
+
+YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class DayField(forms.Field):
+    """A date in any form the SPEC accepts (ISO or day-first), from 1900 to 2100."""
+
+    def to_python(self, value):
+        """The date the text stands for; None when it is empty."""
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except DateError as error:
+            raise forms.ValidationError(str(error), code="invalid_date") from None
+
+
+class AdviceForm(forms.Form):
+    """The GET form on the advice page, and the query of the status API."""
+
+    date = DayField(
+        label=_("Date"),
+        required=False,
+        help_text=_("For example 31-10-2023 or 2023-10-31. Leave empty for today."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who is asking?"),
+        choices=[
+            (Audience.CITIZEN, _("A person (citizen or resident)")),
+            (Audience.BUSINESS, _("A company, authority or organisation")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Choose “citizen” or “business” as the audience.")},
+    )
+    passport = forms.ChoiceField(
+        label=_("Do you have a Danish passport?"),
+        choices=YES_NO,
+        required=False,
+        error_messages={"invalid_choice": _("Answer “yes” or “no” about the passport.")},
+    )
+    smartphone = forms.ChoiceField(
+        label=_("Do you have a smartphone?"),
+        choices=YES_NO,
+        required=False,
+        error_messages={"invalid_choice": _("Answer “yes” or “no” about the smartphone.")},
+    )
+
+    def clean_audience(self) -> str:
+        """Citizens are the default audience."""
+        return self.cleaned_data["audience"] or Audience.CITIZEN
+
+    def situation(self) -> VisitorSituation:
+        """What the visitor said about their passport and smartphone."""
+        answers = {"yes": True, "no": False}
+        return VisitorSituation(
+            passport=answers.get(self.cleaned_data["passport"]),
+            smartphone=answers.get(self.cleaned_data["smartphone"]),
+        )

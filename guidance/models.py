@@ -1,0 +1,310 @@
+"""The facts eID guide tells: NemID milestones, ways to get MitID and what needs MitID.
+
+Every citizen-facing text has an English (``_en``) and a Danish (``_da``) field; the attribute
+without a suffix (``milestone.title``) reads the one for the active language.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+class Audience(models.TextChoices):
+    """Who is asking: a person, or a company using NemID for business."""
+
+    CITIZEN = "citizen", _("Citizen")
+    BUSINESS = "business", _("Business")
+
+
+class NemIDStatus(models.TextChoices):
+    """NemID's status on a date, in the order the phase-out passes through them."""
+
+    NOT_LAUNCHED = "not_launched", _("Not launched yet")
+    ACTIVE = "active", _("Active")
+    RESTRICTED = "restricted", _("Restricted")
+    LIMITED = "limited", _("Limited")
+    CLOSED = "closed", _("Closed")
+
+    @property
+    def rank(self) -> int:
+        """Position in the phase-out: a later status never comes before an earlier one."""
+        return list(NemIDStatus).index(self)
+
+
+class Translated:
+    """Reads ``<name>_<language>`` for the active language, falling back to English."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        language = (translation.get_language() or "en")[:2]
+        value = getattr(instance, f"{self.name}_{language}", "")
+        return value or getattr(instance, f"{self.name}_en")
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a text field that holds one item a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ContentModel(models.Model):
+    """Fields every piece of guidance has: a published flag and when it was changed."""
+
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished rows are kept but not shown.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Milestone(ContentModel):
+    """A day from which NemID has a new status for one audience."""
+
+    date = models.DateField(
+        _("date"),
+        help_text=_(
+            "The first day on which the status holds: a milestone dated 30 June 2023 means "
+            "the status applies on 30 June 2023 itself."
+        ),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN
+    )
+    status = models.CharField(
+        _("NemID status from this date"),
+        max_length=16,
+        choices=[c for c in NemIDStatus.choices if c[0] != NemIDStatus.NOT_LAUNCHED],
+    )
+    title_en = models.CharField(_("title (English)"), max_length=120)
+    title_da = models.CharField(_("title (Danish)"), max_length=120)
+    summary_en = models.TextField(
+        _("what it means (English)"),
+        help_text=_("One or two sentences, in the present tense: the answer a visitor reads."),
+    )
+    summary_da = models.TextField(_("what it means (Danish)"))
+    what_to_do_en = models.TextField(
+        _("what to do (English)"), blank=True, help_text=_("One action a line.")
+    )
+    what_to_do_da = models.TextField(
+        _("what to do (Danish)"), blank=True, help_text=_("One action a line.")
+    )
+    source_url = models.URLField(
+        _("source"), blank=True, help_text=_("The official page the fact comes from.")
+    )
+    date_note_en = models.CharField(
+        _("note on the date (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Say here when the official source does not give the exact day."),
+    )
+    date_note_da = models.CharField(_("note on the date (Danish)"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    title = Translated("title")
+    summary = Translated("summary")
+    what_to_do = Translated("what_to_do")
+    date_note = Translated("date_note")
+
+    class Meta:
+        ordering = ["date", "audience"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "date"],
+                name="one_milestone_per_audience_and_day",
+                violation_error_message=_("This audience already has a milestone on that day."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_audience_display()}: {self.title_en}"
+
+    def get_absolute_url(self) -> str:
+        """The advice page for this milestone's day and audience."""
+        url = f"{reverse('advice')}?date={self.date.isoformat()}"
+        return url if self.audience == Audience.CITIZEN else f"{url}&audience={self.audience}"
+
+    @property
+    def actions(self) -> list[str]:
+        """What to do, one action an item, in the active language."""
+        return lines(self.what_to_do)
+
+    def clean(self) -> None:
+        """Refuse a milestone that would make its audience's timeline contradict itself."""
+        super().clean()
+        if self.date and not FIRST_DATE <= self.date <= LAST_DATE:
+            raise ValidationError({"date": _("Choose a date from 1900 to 2100.")})
+        if not (self.date and self.status and self.audience):
+            return
+        others = Milestone.objects.filter(audience=self.audience).exclude(pk=self.pk)
+        rank = NemIDStatus(self.status).rank
+        previous = others.filter(date__lt=self.date).order_by("-date").first()
+        following = others.filter(date__gt=self.date).order_by("date").first()
+        conflict = None
+        if previous and NemIDStatus(previous.status).rank > rank:
+            conflict = previous
+        elif following and NemIDStatus(following.status).rank < rank:
+            conflict = following
+        if conflict:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "“%(status)s” on %(day)s contradicts “%(other)s” on %(other_day)s: "
+                        "NemID’s status only moves forward (active, restricted, limited, closed)."
+                    )
+                    % {
+                        "status": self.get_status_display(),
+                        "day": self.date.isoformat(),
+                        "other": conflict.get_status_display(),
+                        "other_day": conflict.date.isoformat(),
+                    }
+                }
+            )
+
+
+class Situation(models.TextChoices):
+    """The questions a visitor may answer about themselves."""
+
+    PASSPORT = "passport", _("Has a Danish passport")
+    SMARTPHONE = "smartphone", _("Has a smartphone")
+
+
+class Requirement(models.Model):
+    """Something a visitor needs for one way of getting MitID."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_da = models.CharField(_("name (Danish)"), max_length=120)
+    situation = models.CharField(
+        _("situation question"),
+        max_length=16,
+        choices=Situation.choices,
+        blank=True,
+        help_text=_(
+            "The question a visitor answers about this requirement. Blank: everyone is "
+            "assumed able to meet it (for example booking an appointment)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    name = Translated("name")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class EnrollmentOption(ContentModel):
+    """One way to get MitID (or MitID Business), with what it needs and when it is open."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_da = models.CharField(_("name (Danish)"), max_length=120)
+    summary_en = models.TextField(_("summary (English)"))
+    summary_da = models.TextField(_("summary (Danish)"))
+    steps_en = models.TextField(_("steps (English)"), blank=True, help_text=_("One step a line."))
+    steps_da = models.TextField(_("steps (Danish)"), blank=True, help_text=_("One step a line."))
+    requirements = models.ManyToManyField(
+        Requirement, blank=True, related_name="options", verbose_name=_("requirements")
+    )
+    available_from = models.DateField(
+        _("available from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "First day this way is open. Blank: the official source gives no start date; "
+            "the option counts as open on every date before its end."
+        ),
+    )
+    available_until = models.DateField(
+        _("available until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day this way is open. Blank: no end date is announced."),
+    )
+    url = models.URLField(_("official page"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are shown first.")
+    )
+
+    history = HistoricalRecords(m2m_fields=[requirements])
+
+    name = Translated("name")
+    summary = Translated("summary")
+    steps_text = Translated("steps")
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("way to get MitID")
+        verbose_name_plural = _("ways to get MitID")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def steps(self) -> list[str]:
+        """The steps, one an item, in the active language."""
+        return lines(self.steps_text)
+
+    def available_on(self, day: date) -> bool:
+        """Whether this way is open on ``day``; a blank start or end leaves that side open."""
+        starts = self.available_from is None or self.available_from <= day
+        ends = self.available_until is None or day <= self.available_until
+        return starts and ends
+
+    def clean(self) -> None:
+        """Refuse an availability window that ends before it starts."""
+        super().clean()
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until < self.available_from
+        ):
+            raise ValidationError(
+                {"available_until": _("The last day cannot be before the first day.")}
+            )
+
+
+class SelfService(ContentModel):
+    """A public self-service that needs MitID (for example: change your address)."""
+
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_da = models.CharField(_("name (Danish)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    name = Translated("name")
+
+    class Meta:
+        ordering = ["order", "name_en"]
+        verbose_name = _("self-service that needs MitID")
+        verbose_name_plural = _("self-services that need MitID")
+
+    def __str__(self) -> str:
+        return self.name_en

@@ -1,0 +1,77 @@
+"""Pages for citizens: parse the question with a form, ask the domain, render the answer."""
+
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from guidance.advice import advice_on, timeline_on
+from guidance.content import current_content
+from guidance.dates import today_in_copenhagen
+from guidance.forms import AdviceForm
+
+
+def ask(request) -> tuple[AdviceForm, dict]:
+    """The form for this request's query and, when it is valid, the answer's parts."""
+    form = AdviceForm(request.GET)
+    if not form.is_valid():
+        return form, {}
+    day = form.cleaned_data["date"] or today_in_copenhagen()
+    content = current_content()
+    advice = advice_on(
+        day,
+        form.cleaned_data["audience"],
+        form.situation(),
+        milestones=content.milestones,
+        options=content.options,
+        self_services=content.self_services,
+    )
+    timeline = timeline_on(day, advice.audience, content.milestones)
+    return form, {"advice": advice, "timeline": timeline, "is_today": not form.cleaned_data["date"]}
+
+
+@require_safe
+def advice(request):
+    """The answer for a date (today when none is given), audience and situation."""
+    form, answer = ask(request)
+    return render(
+        request, "guidance/advice.html", {"form": form, **answer}, status=200 if answer else 400
+    )
+
+
+@require_safe
+def timeline(request):
+    """Every milestone, drawn as a timeline, with the chosen date (or today) marked."""
+    form, answer = ask(request)
+    return render(
+        request, "guidance/timeline.html", {"form": form, **answer}, status=200 if answer else 400
+    )
+
+
+@require_safe
+def accessibility(request):
+    """The accessibility statement."""
+    return render(request, "guidance/accessibility.html")
+
+
+@require_safe
+def choose_language(request):
+    """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language if language == "da" else "en"):
+        response = HttpResponseRedirect(reverse("advice"))
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+@require_safe
+def healthz(request):
+    """200 when the app and its database answer, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001  (any database failure means "not healthy")
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,57 @@
+"""Shared fixtures: production static files, a clean cache per test, small helpers."""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from guidance import content
+
+
+def pytest_sessionstart(session):
+    """Say clearly what is missing instead of failing every Danish test."""
+    catalogue = Path(__file__).resolve().parent.parent / "locale/da/LC_MESSAGES/django.mo"
+    if not catalogue.exists():
+        pytest.exit(
+            f"{catalogue} is missing: run `make messages` (it needs GNU gettext: "
+            "apt-get install gettext) or simply `make test`.",
+            returncode=2,
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Static files collected once, as in production (hashed names, gzip and brotli)."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
+    # Tests create users; the production password hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings.STATIC_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_cache():
+    """Each test starts with no cached content or pages: database rollbacks send no signals."""
+    cache.clear()
+    content._snapshot = None
+    yield
+    cache.clear()
+    content._snapshot = None
+
+
+@pytest.fixture
+def client():
+    """A test client that speaks HTTPS, as visitors do behind the TLS proxy."""
+    return Client(headers={"x-forwarded-proto": "https", "host": "testserver"})
+
+
+def answer_status(response) -> str:
+    """The status code the page's answer element carries (data-nemid-status)."""
+    html = response.content.decode()
+    marker = 'data-nemid-status="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]

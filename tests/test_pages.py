@@ -1,0 +1,282 @@
+"""The public pages, as a visitor meets them (SPEC: URLs, qualities)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from tests.conftest import answer_status
+
+pytestmark = pytest.mark.django_db
+
+BOUNDARIES = {
+    "citizen": [
+        (date(2010, 7, 1), "not_launched", "active"),
+        (date(2022, 10, 30), "active", "restricted"),
+        (date(2023, 6, 30), "restricted", "limited"),
+        (date(2023, 10, 31), "limited", "closed"),
+    ],
+    "business": [
+        (date(2010, 7, 1), "not_launched", "active"),
+        (date(2023, 10, 31), "active", "closed"),
+    ],
+}
+BOUNDARY_CASES = [
+    (language, audience, day, before, on)
+    for language in ("en", "da")
+    for audience, days in BOUNDARIES.items()
+    for day, before, on in days
+]
+
+
+def page(client, path, **params):
+    return client.get(path, params)
+
+
+@pytest.mark.parametrize(("language", "audience", "day", "before", "on"), BOUNDARY_CASES)
+def test_the_page_answers_the_day_before_and_the_day_of_every_milestone(
+    client, language, audience, day, before, on
+):
+    previous = page(
+        client, f"/{language}/", date=(day - timedelta(days=1)).isoformat(), audience=audience
+    )
+    same_day = page(client, f"/{language}/", date=day.isoformat(), audience=audience)
+    assert previous.status_code == same_day.status_code == 200
+    assert answer_status(previous) == before
+    assert answer_status(same_day) == on
+
+
+def test_english_answer_for_1_july_2023_names_the_day_the_status_and_what_comes_next(client):
+    html = page(client, "/en/", date="2023-07-01").content.decode()
+    assert "NemID on 1 July 2023" in html
+    assert "Citizen Service can no longer issue new NemIDs" in html
+    assert "since 30 June 2023" in html
+    assert "Next change: 31 October 2023, NemID closes." in html
+
+
+def test_danish_answer_is_in_danish_with_danish_dates(client):
+    response = page(client, "/da/", date="2023-07-01")
+    html = response.content.decode()
+    assert '<html lang="da">' in html
+    assert "NemID den 1. juli 2023" in html
+    assert "Borgerservice kan ikke længere udstede nye NemID’er" in html
+    assert "Næste ændring: 31. oktober 2023, NemID lukker." in html
+    assert "Veje til MitID" in html
+
+
+def test_answer_comes_before_what_to_do_ways_and_what_is_coming(client):
+    html = page(client, "/en/", date="2023-07-01").content.decode()
+    order = [
+        html.index(s)
+        for s in ('data-nemid-status="', "What to do", "Ways to get MitID", "What has happened")
+    ]
+    assert order == sorted(order)
+
+
+def test_closed_page_says_dispose_of_the_key_card_and_uninstall_the_key_app(client):
+    html = page(client, "/en/", date="2023-10-31").content.decode()
+    assert "Dispose of your NemID key card" in html
+    assert "Delete the NemID key app" in html
+
+
+def test_business_page_points_to_mitid_business(client):
+    html = page(client, "/en/", date="2024-01-01", audience="business").content.decode()
+    assert "MitID Business" in html
+    assert "Employee Signature" in html
+    assert "MitID app" not in html
+
+
+def test_saying_no_passport_moves_the_app_to_ways_that_do_not_fit(client):
+    html = page(client, "/en/", date="2024-01-01", passport="no").content.decode()
+    fits, does_not_fit = html.split("Ways that do not fit what you told us")
+    assert "Citizen Service (Borgerservice)" in fits
+    assert "The MitID app and your Danish passport" in does_not_fit
+    assert "A Danish passport" in does_not_fit
+
+
+def test_the_form_keeps_the_visitors_answers(client):
+    html = page(
+        client, "/en/", date="31.10.2023", audience="business", smartphone="no"
+    ).content.decode()
+    assert 'value="31.10.2023"' in html
+    assert 'value="business" checked' in html
+    assert 'name="smartphone" value="no" checked' in html
+
+
+@pytest.mark.parametrize("text", ["2023-10-31", "31-10-2023", "31.10.2023", "31/10/2023"])
+def test_every_accepted_date_form_gives_the_same_answer(client, text):
+    response = page(client, "/en/", date=text)
+    assert response.status_code == 200
+    assert answer_status(response) == "closed"
+    assert "NemID on 31 October 2023" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31-02-2023", "not a real calendar date"),
+        ("29.02.2023", "not a real calendar date"),
+        ("tomorrow", "is not a date we can read"),
+        ("2023/10/31", "is not a date we can read"),
+        ("1899-12-31", "from 1 January 1900 to 31 December 2100"),
+        ("2101-01-01", "from 1 January 1900 to 31 December 2100"),
+        ("<script>alert(1)</script>", "is not a date we can read"),
+        ("9" * 500, "too long"),
+    ],
+)
+def test_a_rejected_date_gets_400_the_form_and_a_message_naming_the_problem(client, text, message):
+    response = page(client, "/en/", date=text)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "There is a problem" in html
+    assert '<form class="question"' in html
+    assert "data-nemid-status" not in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_a_rejected_date_in_danish_gets_a_danish_message(client):
+    response = page(client, "/da/", date="31-02-2023")
+    assert response.status_code == 400
+    assert "ikke en rigtig dato" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("audience", "martians"), ("passport", "maybe"), ("smartphone", "1")]
+)
+def test_an_unknown_situation_answer_gets_400_with_a_message(client, field, value):
+    response = page(client, "/en/", **{field: value})
+    assert response.status_code == 400
+    assert (
+        "“yes” or “no”" in response.content.decode()
+        or "“citizen” or “business”" in response.content.decode()
+    )
+
+
+def test_today_is_the_date_in_copenhagen_after_midnight(client):
+    # 23:30 UTC on 30 October 2023 is already 31 October in Copenhagen: NemID is closed.
+    with time_machine.travel(datetime(2023, 10, 30, 23, 30, tzinfo=UTC), tick=False):
+        response = page(client, "/en/")
+    assert answer_status(response) == "closed"
+    assert "NemID today, 31 October 2023" in response.content.decode()
+
+
+def test_today_is_still_the_day_before_just_before_midnight_in_copenhagen(client):
+    with time_machine.travel(datetime(2023, 10, 30, 22, 59, tzinfo=UTC), tick=False):
+        response = page(client, "/en/")
+    assert answer_status(response) == "limited"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "target"),
+    [
+        ("da", "/da/"),
+        ("da-DK,da;q=0.9,en;q=0.8", "/da/"),
+        ("en-GB", "/en/"),
+        ("fr-FR", "/en/"),
+        ("", "/en/"),
+    ],
+)
+def test_root_redirects_by_accept_language_english_when_unsure(client, accept_language, target):
+    response = client.get("/", headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_language_links_keep_the_question_and_alternates_are_declared(client):
+    html = page(client, "/en/", date="2023-07-01", audience="business").content.decode()
+    assert 'href="/da/?date=2023-07-01&amp;audience=business" hreflang="da"' in html
+    assert (
+        '<link rel="alternate" hreflang="da" href="https://testserver/da/?date=2023-07-01&amp;audience=business">'
+        in html
+    )
+    assert '<link rel="alternate" hreflang="en"' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/",
+        "/da/",
+        "/en/?date=2023-07-01",
+        "/da/timeline/",
+        "/en/accessibility/",
+        "/en/nowhere/",
+        "/en/?date=nonsense",
+    ],
+)
+def test_citizen_pages_set_no_cookies(client, path):
+    response = client.get(path)
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_timeline_lists_every_milestone_and_marks_the_chosen_date(client, language):
+    response = page(client, f"/{language}/timeline/", date="2023-07-01")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for day in ("2010-07-01", "2022-10-30", "2023-06-30", "2023-10-31"):
+        assert f'<time datetime="{day}">' in html
+    assert "timeline__item--marker" in html
+    assert (
+        html.index('datetime="2023-06-30"')
+        < html.index("timeline__item--marker")
+        < html.index('datetime="2023-10-31"')
+    )
+
+
+def test_business_timeline_shows_the_business_milestones(client):
+    html = page(client, "/en/timeline/", audience="business").content.decode()
+    assert "NemID closes: switch to MitID Business" in html
+    assert 'datetime="2022-10-30"' not in html
+
+
+def test_timeline_links_each_milestone_to_its_advice(client):
+    html = page(client, "/da/timeline/").content.decode()
+    assert 'href="/da/?date=2023-10-31"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Accessibility statement"), ("da", "Tilgængelighedserklæring")]
+)
+def test_accessibility_statement_exists_in_both_languages(client, language, heading):
+    response = client.get(f"/{language}/accessibility/")
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+    assert "WCAG 2.1" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [("/en/no-such-page/", "Page not found"), ("/da/findes-ikke/", "Siden findes ikke")],
+)
+def test_unknown_pages_get_our_404_in_the_right_language(client, path, text):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+def test_posting_to_a_page_is_not_allowed(client):
+    assert client.post("/en/", {"date": "2023-07-01"}).status_code == 405
+
+
+def test_healthz_answers_200_with_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_not_redirected_to_https_for_a_plain_http_probe():
+    from django.test import Client
+
+    assert Client().get("/healthz").status_code == 200
+
+
+def test_plain_http_pages_redirect_to_https():
+    from django.test import Client
+
+    response = Client().get("/en/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")

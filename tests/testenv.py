@@ -1,0 +1,18 @@
+"""Environment for the test run, set before Django reads its settings.
+
+Tests run with production settings (DEBUG off). TEST_DATABASE_URL and TEST_CACHE_URL point the
+whole suite at a real PostgreSQL and Redis; without them it uses SQLite and local memory.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-used-anywhere-else-0123456789abcdef")
+os.environ["DEBUG"] = "false"
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+else:
+    os.environ.pop("DATABASE_URL", None)
+if os.environ.get("TEST_CACHE_URL"):
+    os.environ["CACHE_URL"] = os.environ["TEST_CACHE_URL"]
+else:
+    os.environ.pop("CACHE_URL", None)
