@@ -4,15 +4,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from guidance import views
+from guidance import api, calendar, views
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/status", api.status, name="api-status"),
+    path("api/v1/milestones", api.milestones, name="api-milestones"),
+    path("api/v1/openapi.json", api.openapi, name="api-openapi"),
+    path("milestones.ics", calendar.milestones_ics, name="milestones-ics"),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", views.advice, name="advice"),
         path("timeline/", views.timeline, name="timeline"),
         path("accessibility/", views.accessibility, name="accessibility"),
+        path("api/", views.api_docs, name="api-docs"),
     ),
 ]

@@ -34,9 +34,9 @@ def accepted_forms() -> str:
 
 def parse_date(text: str) -> date:
     """The calendar date in ``text`` (ISO or day-first), or a DateError saying what is wrong."""
-    text = text.strip()
     if len(text) > MAX_DATE_LENGTH:
         raise DateError(_("That date is too long to be a date.") + " " + accepted_forms())
+    text = text.strip()
     if match := ISO_DATE.fullmatch(text):
         year, month, day = match.group(1, 2, 3)
     elif match := DAY_FIRST_DATE.fullmatch(text):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guidance.advice import VisitorSituation
-from guidance.dates import DateError, parse_date
+from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date
 from guidance.models import Audience
 
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
@@ -15,8 +15,8 @@ class DayField(forms.Field):
 
     def to_python(self, value):
         """The date the text stands for; None when it is empty."""
-        text = (value or "").strip()
-        if not text:
+        text = value or ""
+        if len(text) <= MAX_DATE_LENGTH and not text.strip():
             return None
         try:
             return parse_date(text)

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import advice_on, timeline_on
@@ -32,6 +33,7 @@ def ask(request) -> tuple[AdviceForm, dict]:
     return form, {"advice": advice, "timeline": timeline, "is_today": not form.cleaned_data["date"]}
 
 
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def advice(request):
     """The answer for a date (today when none is given), audience and situation."""
@@ -41,6 +43,7 @@ def advice(request):
     )
 
 
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def timeline(request):
     """Every milestone, drawn as a timeline, with the chosen date (or today) marked."""
@@ -50,12 +53,14 @@ def timeline(request):
     )
 
 
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def accessibility(request):
     """The accessibility statement."""
     return render(request, "guidance/accessibility.html")
 
 
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def choose_language(request):
     """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
@@ -66,6 +71,7 @@ def choose_language(request):
     return response
 
 
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def healthz(request):
     """200 when the app and its database answer, 503 otherwise."""
@@ -75,3 +81,10 @@ def healthz(request):
     except Exception:  # noqa: BLE001  (any database failure means "not healthy")
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
+@require_safe
+def api_docs(request):
+    """A readable page about the JSON API and the calendar feed."""
+    return render(request, "guidance/api.html")

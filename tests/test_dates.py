@@ -93,3 +93,8 @@ def test_summer_time_moves_midnight_to_22_utc():
     # 29 June 2023 22:00 UTC is 00:00 on 30 June in Copenhagen (CEST, UTC+2).
     with time_machine.travel(datetime(2023, 6, 29, 22, 0, tzinfo=UTC), tick=False):
         assert today_in_copenhagen() == date(2023, 6, 30)
+
+
+def test_only_spaces_beyond_the_length_limit_are_too_long_not_empty():
+    with pytest.raises(DateError, match="too long"):
+        parse_date(" " * 41)

@@ -258,8 +258,12 @@ def test_unknown_pages_get_our_404_in_the_right_language(client, path, text):
     assert text in response.content.decode()
 
 
-def test_posting_to_a_page_is_not_allowed(client):
-    assert client.post("/en/", {"date": "2023-07-01"}).status_code == 405
+@pytest.mark.parametrize("path", ["/en/", "/da/timeline/", "/en/accessibility/", "/"])
+def test_posting_to_a_page_is_not_allowed_even_with_csrf_checks(path):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    assert strict.post(path, {"date": "2023-07-01"}).status_code == 405
 
 
 def test_healthz_answers_200_with_the_database(client):
