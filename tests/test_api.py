@@ -206,3 +206,9 @@ def test_milestones_api_matches_the_timeline_page(client, language, audience):
     for milestone in body["milestones"]:
         assert f'<time datetime="{milestone["date"]}">' in html
         assert milestone["title"] in html
+
+
+def test_the_danish_api_page_is_in_danish(client):
+    html = client.get("/da/api/").content.decode()
+    assert "API’et er beskrevet i et" in html
+    assert 'href="/api/v1/openapi.json"' in html
