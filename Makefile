@@ -39,3 +39,7 @@ format: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts $(MO)
+
+bench: $(INSTALLED) $(MO)
+	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian's packages."; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(BIN)/python bench/bench.py

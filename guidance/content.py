@@ -1,18 +1,19 @@
 """The published guidance, loaded once and kept until staff change it.
 
 The milestones, ways to get MitID and self-services are a few dozen rows. Every process keeps one
-snapshot of them in memory and reuses it while the *content version* is unchanged. The version
-lives in the cache: a save or delete anywhere clears it (signals below), so with a shared cache
-(Redis) every process and instance sees an edit on its next request. With a per-process cache
-(local memory) the version is kept for a few seconds only and then re-read from the database, so
-other processes catch up within that time.
+snapshot of them in memory and reuses it while the *content version* is unchanged. The version is
+a fingerprint of the tables, kept in the cache: a save or delete anywhere records the new one
+(signals below), so with a shared cache (Redis) every process and instance sees an edit on its
+next request. With a per-process cache (local memory) the version is trusted for a few seconds
+only and then read again from the database, so other processes catch up within that time.
 """
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -39,7 +40,8 @@ _snapshot: Content | None = None
 
 def cache_is_shared() -> bool:
     """Whether the cache is one all processes see (Redis, memcached, database)."""
-    return not isinstance(cache, LocMemCache | DummyCache)
+    # `cache` is a proxy; the backend itself says what kind of cache it is.
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 def database_version() -> str:
@@ -51,12 +53,18 @@ def database_version() -> str:
     return "/".join(parts)
 
 
+def version_timeout() -> int | None:
+    """How long the version is trusted: for ever in a shared cache, a moment in a local one."""
+    return None if cache_is_shared() else LOCAL_VERSION_SECONDS
+
+
 def content_version() -> str:
     """The current content version, read from the cache (and the database when it has none)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = database_version()
-        cache.set(VERSION_KEY, version, None if cache_is_shared() else LOCAL_VERSION_SECONDS)
+        # add, not set: a version written after a commit must win over one read before it.
+        cache.add(VERSION_KEY, version, version_timeout())
     return version
 
 
@@ -77,17 +85,26 @@ def current_content() -> Content:
 
 
 def content_changed() -> None:
-    """Forget the content version so the next request, in any process, reloads the content."""
+    """Record the new content version, so the next request in any process reloads the content."""
+    cache.set(VERSION_KEY, database_version(), version_timeout())
+
+
+def forget_cached_content() -> None:
+    """Drop this process's snapshot and the stored version (tests and benchmarks start cold)."""
+    global _snapshot
+    _snapshot = None
     cache.delete(VERSION_KEY)
 
 
+# Signals fire inside the saving transaction; the new version is read once it is committed, so
+# another process never records the old data under a version it believes is new.
 @receiver(post_save)
 @receiver(post_delete)
 def _content_saved_or_deleted(sender, **kwargs) -> None:
     if sender in CONTENT_MODELS:
-        content_changed()
+        transaction.on_commit(content_changed)
 
 
 @receiver(m2m_changed, sender=EnrollmentOption.requirements.through)
 def _requirements_changed(sender, **kwargs) -> None:
-    content_changed()
+    transaction.on_commit(content_changed)

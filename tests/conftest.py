@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from guidance import content
+from guidance.middleware import responses
 
 
 def pytest_sessionstart(session):
@@ -37,10 +38,12 @@ def collected_static(tmp_path_factory):
 def fresh_content_cache():
     """Each test starts with no cached content or pages: database rollbacks send no signals."""
     cache.clear()
-    content._snapshot = None
+    content.forget_cached_content()
+    responses.clear()
     yield
     cache.clear()
-    content._snapshot = None
+    content.forget_cached_content()
+    responses.clear()
 
 
 @pytest.fixture

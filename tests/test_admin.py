@@ -78,14 +78,17 @@ def test_staff_see_the_milestones_with_filters_and_search(staff_client):
     assert "By audience" in html
 
 
-def test_a_staff_edit_shows_on_the_public_page_at_once(staff_client):
+def test_a_staff_edit_shows_on_the_public_page_at_once(
+    staff_client, django_capture_on_commit_callbacks
+):
     before = staff_client.get("/en/", {"date": "2023-11-01"}).content.decode()
     assert "NemID is closed and can no longer be used" in before
     milestone = closing()
-    response = staff_client.post(
-        f"/admin/guidance/milestone/{milestone.pk}/change/",
-        milestone_form(milestone, summary_en="NemID has closed for good."),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/guidance/milestone/{milestone.pk}/change/",
+            milestone_form(milestone, summary_en="NemID has closed for good."),
+        )
     assert response.status_code == 302
     after = staff_client.get("/en/", {"date": "2023-11-01"}).content.decode()
     assert "NemID has closed for good." in after

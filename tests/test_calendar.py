@@ -48,11 +48,12 @@ def test_danish_feed_is_in_danish_and_links_to_danish_advice(client):
     assert str(closing["url"]) == "https://testserver/da/?date=2023-10-31"
 
 
-def test_uids_stay_the_same_when_staff_edit_a_milestone(client):
+def test_uids_stay_the_same_when_staff_edit_a_milestone(client, django_capture_on_commit_callbacks):
     before = {str(e["uid"]) for e in events(feed(client))}
     milestone = Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
     milestone.title_en = "NemID closes for good"
-    milestone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()
     after = events(feed(client))
     assert {str(e["uid"]) for e in after} == before
     assert "NemID closes for good" in [str(e["summary"]) for e in after]

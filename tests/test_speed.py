@@ -1,0 +1,173 @@
+"""The mechanics behind the speed: answers reused until the data change, conditional GET."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from guidance.content import VERSION_KEY, database_version
+from guidance.models import Milestone
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/en/?date=2023-07-01",
+    "/da/?date=2023-07-01",
+    "/en/",
+    "/en/timeline/",
+    "/da/accessibility/",
+    "/api/v1/status?date=2023-07-01",
+    "/api/v1/milestones",
+    "/milestones.ics",
+]
+
+
+def edit_elsewhere(**fields):
+    """Change the closing milestone as another process would: in the database, and by recording
+    the new content version in the shared cache (this process's signals do not fire)."""
+    Milestone.objects.filter(audience="citizen", date="2023-10-31").update(
+        updated_at=timezone.now() + timedelta(seconds=1), **fields
+    )
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_warm_request_needs_no_database_query(client, url, django_assert_num_queries):
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_a_different_date_in_a_warm_process_needs_no_query(client, django_assert_num_queries):
+    client.get("/en/?date=2023-07-01")
+    with django_assert_num_queries(0):
+        assert client.get("/en/?date=2023-07-02").status_code == 200
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_answers_carry_an_etag_and_may_be_kept_but_revalidated(client, url):
+    response = client.get(url)
+    assert response["ETag"].startswith('"')
+    assert response["Cache-Control"] == "public, no-cache"
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_client_with_the_current_etag_gets_304(client, url):
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_a_stale_etag_gets_the_full_answer(client):
+    response = client.get("/en/?date=2023-07-01", headers={"if-none-match": '"stale"'})
+    assert response.status_code == 200
+    assert b"data-nemid-status" in response.content
+
+
+def test_head_gets_the_headers_without_the_body(client):
+    full = client.get("/en/?date=2023-07-01")
+    head = client.head("/en/?date=2023-07-01")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == full["ETag"]
+    assert head["Content-Length"] == str(len(full.content))
+
+
+def test_the_same_url_in_another_language_has_another_etag(client):
+    english = client.get("/api/v1/status?date=2023-07-01", headers={"accept-language": "en"})
+    danish = client.get("/api/v1/status?date=2023-07-01", headers={"accept-language": "da"})
+    assert english.json()["nemid"]["label"] == "Limited"
+    assert danish.json()["nemid"]["label"] == "Begrænset"
+    assert english["ETag"] != danish["ETag"]
+
+
+def test_todays_answer_changes_at_copenhagen_midnight(client):
+    with time_machine.travel(datetime(2023, 10, 30, 22, 59, tzinfo=UTC), tick=False):
+        before = client.get("/en/")
+    with time_machine.travel(datetime(2023, 10, 30, 23, 1, tzinfo=UTC), tick=False):
+        after = client.get("/en/", headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert b'data-nemid-status="closed"' in after.content
+    assert after["ETag"] != before["ETag"]
+
+
+def test_an_edit_recorded_by_another_process_shows_on_the_next_request(client):
+    assert b"can no longer be used" in client.get("/en/?date=2024-01-01").content
+    edit_elsewhere(summary_en="NemID has closed for good.")
+    cache.set(VERSION_KEY, database_version())
+    assert b"NemID has closed for good." in client.get("/en/?date=2024-01-01").content
+
+
+def test_an_edit_elsewhere_without_a_shared_cache_shows_within_seconds(client):
+    from guidance.content import cache_is_shared
+
+    if cache_is_shared():
+        pytest.skip("with a shared cache the editing process records the version for all")
+    assert b"can no longer be used" in client.get("/en/?date=2024-01-01").content
+    edit_elsewhere(summary_en="NemID has closed for good.")
+    assert b"can no longer be used" in client.get("/en/?date=2024-01-01").content
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):
+        assert b"NemID has closed for good." in client.get("/en/?date=2024-01-01").content
+
+
+def test_an_edit_changes_the_etag_so_revalidation_gets_the_new_answer(
+    client, django_capture_on_commit_callbacks
+):
+    etag = client.get("/en/?date=2024-01-01")["ETag"]
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "NemID has closed for good."
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()
+    response = client.get("/en/?date=2024-01-01", headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert b"NemID has closed for good." in response.content
+
+
+def test_error_answers_are_not_kept(client):
+    from guidance.middleware import responses
+
+    client.get("/en/?date=nonsense")
+    assert not responses.entries
+
+
+def test_the_admin_is_never_served_from_the_public_cache(client):
+    from guidance.middleware import responses
+
+    client.get("/admin/login/")
+    assert not responses.entries
+
+
+def test_static_files_are_compressed_and_cached_for_ever(client):
+    import re
+
+    page = client.get("/en/").content.decode()
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page).group(1)
+    response = client.get(css, headers={"accept-encoding": "br, gzip"})
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "br"
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=315360000" in response["Cache-Control"]
+    gzipped = client.get(css, headers={"accept-encoding": "gzip"})
+    assert gzipped["Content-Encoding"] == "gzip"
+
+
+def test_the_first_view_of_an_advice_page_is_under_60_kb_and_needs_no_script(client):
+    import gzip
+    import re
+
+    page = client.get("/en/?date=2023-07-01").content
+    assert b"<script" not in page
+    total = len(gzip.compress(page))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+)"', page):
+        response = client.get(asset.decode(), headers={"accept-encoding": "br, gzip"})
+        total += len(b"".join(response.streaming_content))
+    assert total < 60 * 1024
+
+
+def test_whether_the_cache_is_shared_follows_its_backend(settings):
+    from guidance.content import cache_is_shared
+
+    assert cache_is_shared() is ("locmem" not in settings.CACHES["default"]["BACKEND"].lower())
