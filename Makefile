@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MO := locale/da/LC_MESSAGES/django.mo
 
-.PHONY: run test lint format messages bench audit image-check clean
+.PHONY: run test lint format messages bench fuzz audit image-check clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -27,11 +27,15 @@ run: $(INSTALLED) $(MO)
 test: $(INSTALLED) $(MO)
 	$(BIN)/python -m pytest
 
+fuzz: $(INSTALLED) $(MO)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py tests/test_openapi_conformance.py --hypothesis-show-statistics
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python scripts/audit_dependencies.py
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -1,14 +1,21 @@
 """Shared fixtures: production static files, a clean cache per test, small helpers."""
 
+import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from guidance import content
 from guidance.middleware import responses
+
+# Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
+hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_sessionstart(session):

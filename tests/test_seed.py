@@ -90,3 +90,16 @@ def test_the_seed_migration_runs_again_on_an_emptied_database():
     assert Milestone.objects.count() == 0
     call_command("migrate", "guidance", verbosity=0)
     assert seeded_facts() == EXPECTED
+
+
+@pytest.mark.django_db
+def test_every_seeded_row_starts_with_a_history_entry():
+    for model in (Milestone, EnrollmentOption, Requirement, SelfService):
+        for row in model.objects.all():
+            assert row.history.count() == 1, row
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    first = option.history.get()
+    assert sorted(r.requirement.slug for r in first.requirements.all()) == [
+        "danish-passport",
+        "smartphone",
+    ]
