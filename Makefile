@@ -35,7 +35,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
-	$(BIN)/python scripts/audit_dependencies.py
+	$(BIN)/python -m tools.audit_dependencies
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -46,4 +46,8 @@ clean:
 
 bench: $(INSTALLED) $(MO)
 	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian's packages."; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
-	$(BIN)/python bench/bench.py
+	$(BIN)/python -m tools.bench
+
+audit: $(INSTALLED) $(MO)
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for Lighthouse."; apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/python -m tools.lighthouse

@@ -10,9 +10,7 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,9 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tools.serve import gunicorn, manage, production_env
+
 ROOT = Path(__file__).resolve().parent.parent
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
-BASE = f"http://127.0.0.1:{PORT}"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = 2
@@ -38,20 +36,8 @@ TARGET_RATIO = 0.75
 TARGET_P99_MS = 25.0
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the app did not answer {url} within {seconds} s")
-
-
-def fetch(path: str, **headers) -> tuple[bytes, dict]:
-    request = urllib.request.Request(BASE + path, headers=headers)
+def fetch(base: str, path: str, **headers) -> tuple[bytes, dict]:
+    request = urllib.request.Request(base + path, headers=headers)
     with urllib.request.urlopen(request, timeout=5) as response:
         return response.read(), dict(response.headers)
 
@@ -61,9 +47,9 @@ def to_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(path: str) -> dict:
+def run_wrk(base: str, path: str) -> dict:
     """wrk's requests/s, latency percentiles, non-2xx responses and socket errors for one URL."""
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", BASE + path]
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", base + path]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M))
     errors = re.search(
@@ -123,61 +109,34 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: install it with `apt-get install wrk` (make bench does).")
     workdir = Path(tempfile.mkdtemp(prefix="eidguide-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "eidguide.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "PORT": str(PORT),
-        "HOST": "127.0.0.1",
-        "LOG_LEVEL": "warning",
-    }
-    env.pop("CACHE_URL", None)
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
-    )
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
-    )
-    gunicorn = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "eidguide.wsgi", "--access-logfile", "/dev/null"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(BASE + "/healthz")
-        page, _headers = fetch("/en/?date=2023-07-01")
+    env = production_env(DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}")
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    with gunicorn(env) as server:
+        base = server.url
+        page, _headers = fetch(base, "/en/?date=2023-07-01")
         css = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', page).group(1).decode()
         for path in [css, *URLS]:
             for _ in range(20):
-                fetch(path)
-        results = {"static": {"url": css, **run_wrk(css)}}
+                fetch(base, path)
+        results = {"static": {"url": css, **run_wrk(base, css)}}
         for path in URLS:
-            results[path] = run_wrk(path)
+            results[path] = run_wrk(base, path)
             results[path]["ratio_to_static"] = round(
                 results[path]["requests_per_s"] / results["static"]["requests_per_s"], 3
             )
-        rss = worker_rss_mib(gunicorn.pid)
+        rss = worker_rss_mib(server.pid)
         sizes = {}
         for path in URLS:
-            raw, _headers = fetch(path)
+            raw, _headers = fetch(base, path)
             sizes[path] = {"raw": len(raw), "gzip": len(gzip.compress(raw, 6))}
-        css_raw, _ = fetch(css)
-        _css_br, css_headers = fetch(css, **{"Accept-Encoding": "br"})
+        css_raw, _ = fetch(base, css)
+        _css_br, css_headers = fetch(base, css, **{"Accept-Encoding": "br"})
         sizes["static"] = {
             "raw": len(css_raw),
             "served_compressed": int(css_headers.get("Content-Length", 0)),
             "encoding": css_headers.get("Content-Encoding", "identity"),
         }
-    finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=15)
     queries = queries_per_request(env)
     shutil.rmtree(workdir, ignore_errors=True)
 

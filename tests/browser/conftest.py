@@ -1,0 +1,79 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against the app under gunicorn."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.serve import gunicorn, manage, production_env
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts"
+
+
+def ensure_chromium() -> None:
+    """Install Debian's Chromium when it is missing; say clearly when that cannot be done."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("\nChromium is missing: installing Debian's chromium package with apt-get ...")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    if not Path(CHROMIUM).exists():
+        message = (
+            f"The browser tests need Debian's Chromium at {CHROMIUM}, and it could not be "
+            "installed here. Install it with `sudo apt-get install chromium` and run again."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The app as production serves it: gunicorn, DEBUG off, a fresh SQLite with the seed."""
+    database = tmp_path_factory.mktemp("browser-db") / "db.sqlite3"
+    env = production_env(DATABASE_URL=f"sqlite:///{database}")
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    with gunicorn(env, workers=2) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,151 @@
+"""A visitor's journey in a real browser: with and without JavaScript, by keyboard, with axe."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+BOUNDARY_DAYS = [
+    "2010-06-30",
+    "2010-07-01",
+    "2022-10-29",
+    "2022-10-30",
+    "2023-06-29",
+    "2023-06-30",
+    "2023-10-30",
+    "2023-10-31",
+]
+PUBLIC_PAGES = [
+    *(f"/{lang}/?date={day}" for lang in ("en", "da") for day in BOUNDARY_DAYS),
+    *(
+        f"/{lang}/?date={day}&audience=business"
+        for lang in ("en", "da")
+        for day in ("2023-10-30", "2023-10-31")
+    ),
+    "/en/?date=2024-01-01&passport=no&smartphone=no",
+    "/en/",
+    "/da/",
+    "/en/timeline/",
+    "/da/timeline/?date=2023-07-01&audience=business",
+    "/en/accessibility/",
+    "/da/accessibility/",
+    "/en/api/",
+    "/da/api/",
+    "/en/?date=31-02-2023",
+    "/da/?date=nonsense",
+    "/en/no-such-page/",
+    "/da/findes-ikke/",
+]
+
+
+def answer(page) -> str:
+    return page.locator("[data-nemid-status]").first.get_attribute("data-nemid-status")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_citizen_picks_a_date_reads_the_answer_and_switches_language(chromium, site, javascript):
+    context = chromium.new_context(locale="en-GB", java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(site + "/")
+    assert page.url == site + "/en/"
+    page.get_by_role("textbox", name="Date").fill("01.07.2023")
+    page.get_by_role("button", name="Show the answer").click()
+    page.wait_for_url(re.compile(r"date=01\.07\.2023"))
+    assert answer(page) == "limited"
+    assert page.get_by_role("heading", level=1).inner_text() == "NemID on 1 July 2023"
+    page.get_by_role("link", name="Dansk").click()
+    assert page.url.startswith(site + "/da/?date=01.07.2023")
+    assert page.get_by_role("heading", level=1).inner_text() == "NemID den 1. juli 2023"
+    assert page.locator("html").get_attribute("lang") == "da"
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_situation_questions_narrow_the_ways_to_get_mitid(chromium, site, javascript):
+    context = chromium.new_context(locale="en-GB", java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(site + "/en/?date=2024-01-01")
+    page.get_by_role("group", name="Do you have a Danish passport?").get_by_label(
+        "No", exact=True
+    ).check()
+    page.get_by_role("button", name="Show the answer").click()
+    page.wait_for_url(re.compile(r"passport=no"))
+    ways = page.locator(".options").inner_text()
+    assert "Citizen Service" in ways
+    assert "MitID app" not in ways
+    assert "The MitID app and your Danish passport" in page.locator(".unsuitable").inner_text()
+    context.close()
+
+
+def test_a_wrong_date_shows_the_problem_and_leads_to_the_field(page, site):
+    response = page.goto(site + "/en/?date=31-02-2023")
+    assert response.status == 400
+    summary = page.get_by_role("alert")
+    assert "not a real calendar date" in summary.inner_text()
+    summary.get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "id_date"
+    assert page.get_by_role("textbox", name="Date").get_attribute("aria-invalid") == "true"
+
+
+def test_keyboard_only_skip_link_first_focus_visible_and_form_reachable(page, site):
+    page.goto(site + "/en/?date=2023-07-01")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    box = page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert box >= 0, "the skip link must come into view when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    order = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        element = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " const s = getComputedStyle(e);"
+            " return {tag: e.tagName, id: e.id, text: e.textContent.trim().slice(0, 40),"
+            " outline: s.outlineStyle, width: s.outlineWidth}; })()"
+        )
+        order.append(element)
+        assert element["outline"] != "none", element
+        assert element["width"] != "0px", element
+        if element["tag"] == "BUTTON":
+            break
+    ids = [e["id"] for e in order]
+    assert "id_date" in ids
+    assert ids.index("id_date") < ids.index("id_audience")
+    assert order[-1]["text"] == "Show the answer"
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_axe_finds_no_wcag_21_aa_violations(page, site, path):
+    page.goto(site + path)
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/?date=2023-07-01", "/da/?date=2023-10-31", "/en/timeline/", "/en/?date=nonsense"]
+)
+def test_axe_finds_no_violations_in_dark_mode(chromium, site, path):
+    context = chromium.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site + path)
+    results = Axe().run(page, options=WCAG_21_AA)
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_of_the_advice_page(chromium, site, artifacts, width):
+    context = chromium.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(site + "/en/?date=2023-07-01")
+    path = artifacts / f"advice-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert scroll_width <= width, "no horizontal scrolling"

@@ -1,0 +1,90 @@
+"""Run the app as production does (gunicorn, DEBUG off) on a loopback port: for the browser
+tests, the benchmark and the Lighthouse audit."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(base_url: str, seconds: float = 30) -> float:
+    """Seconds until /healthz answered 200; fails the test if it never does."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{base_url} did not become healthy within {seconds} s")
+
+
+def production_env(**overrides) -> dict:
+    """The environment of a production process on loopback."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "eidguide.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "warning",
+    }
+    env.pop("CACHE_URL", None)
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int | None = None):
+    """A gunicorn serving the app with the project's config (workers as it says, unless given)."""
+    port = free_port()
+    env = {**env, "PORT": str(port)}
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    # The log goes to a file, not a pipe: a full pipe would stall gunicorn.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "eidguide.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_healthy(base_url)
+            yield Server(base_url, process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
