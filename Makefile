@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MO := locale/da/LC_MESSAGES/django.mo
 
-.PHONY: run test lint format messages bench fuzz audit image-check clean
+.PHONY: run test test-services lint format messages bench fuzz audit image-check clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -27,6 +27,13 @@ run: $(INSTALLED) $(MO)
 test: $(INSTALLED) $(MO)
 	$(BIN)/python -m pytest
 
+# The suite again on PostgreSQL and Redis (the browser tests run their own SQLite and are left out),
+# with the two-instance test. .ci/run starts the servers when they are not running.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
+test-services: $(INSTALLED) $(MO)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest --ignore=tests/browser
+
 fuzz: $(INSTALLED) $(MO)
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py tests/test_openapi_conformance.py --hypothesis-show-statistics
 
@@ -35,6 +42,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/hadolint Dockerfile
 	$(BIN)/python -m tools.audit_dependencies
 
 format: $(INSTALLED)
@@ -51,3 +59,6 @@ bench: $(INSTALLED) $(MO)
 audit: $(INSTALLED) $(MO)
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for Lighthouse."; apt-get install -y -qq chromium >/dev/null; }
 	$(BIN)/python -m tools.lighthouse
+
+image-check: $(INSTALLED) $(MO)
+	$(BIN)/python -m tools.image_check

@@ -19,8 +19,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 8  # SIGTERM: finish requests in flight, then exit well within 10 s
 preload_app = True  # load Django once; workers share the memory
-# Heartbeat files in memory, not on a (possibly read-only or slow) disk.
-worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+# Heartbeat files in memory, not on a (possibly read-only or slow) disk; /tmp where /dev/shm is
+# missing or not writable.
+SHM = Path("/dev/shm")  # noqa: S108
+worker_tmp_dir = str(SHM) if SHM.is_dir() and os.access(SHM, os.W_OK) else None
 # Requests larger than this are refused before Django sees them.
 limit_request_line = 4094
 limit_request_fields = 50

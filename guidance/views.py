@@ -1,5 +1,6 @@
 """Pages for citizens: parse the question with a form, ask the domain, render the answer."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -9,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import advice_on, timeline_on
-from guidance.content import current_content
+from guidance.content import cache_is_shared, current_content
 from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 
@@ -74,13 +75,32 @@ def choose_language(request):
 @csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
 @require_safe
 def healthz(request):
-    """200 when the app and its database answer, 503 otherwise."""
+    """200 when the app, its database and its shared cache (if any) answer; 503 otherwise."""
+    checks = {"database": database_answers(), "cache": cache_answers()}
+    healthy = all(result in ("ok", "local") for result in checks.values())
+    status = "ok" if healthy else "unavailable"
+    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+
+
+def database_answers() -> str:
+    """ "ok" when the database answers a query, "error" otherwise."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001  (any database failure means "not healthy")
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    except Exception:  # noqa: BLE001  (any failure means "not healthy")
+        return "error"
+    return "ok"
+
+
+def cache_answers() -> str:
+    """ "ok" when the shared cache answers, "local" for a per-process cache, "error" otherwise."""
+    if not cache_is_shared():
+        return "local"
+    try:
+        cache.set("healthz", "ok", 10)
+        return "ok" if cache.get("healthz") == "ok" else "error"
+    except Exception:  # noqa: BLE001
+        return "error"
 
 
 @csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403

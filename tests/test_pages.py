@@ -266,10 +266,40 @@ def test_posting_to_a_page_is_not_allowed_even_with_csrf_checks(path):
     assert strict.post(path, {"date": "2023-07-01"}).status_code == 405
 
 
-def test_healthz_answers_200_with_the_database(client):
+def test_healthz_answers_200_with_the_database_and_cache(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    local = "locmem" in settings.CACHES["default"]["BACKEND"].lower()
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "local" if local else "ok",
+    }
+    assert response.cookies == {}
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_healthz_answers_503_when_the_shared_cache_does_not(client, monkeypatch):
+    from guidance import views
+
+    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
+    monkeypatch.setattr(
+        views.cache, "set", lambda *args, **kwargs: (_ for _ in ()).throw(OSError())
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "error"}
 
 
 def test_healthz_is_not_redirected_to_https_for_a_plain_http_probe():
