@@ -1,6 +1,7 @@
 """Template context every page needs."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
@@ -8,14 +9,20 @@ from django.utils.translation import get_language_info
 def languages(request) -> dict:
     """This page's address in each language, for the language links and hreflang alternates."""
     path = request.get_full_path()
-    return {
-        "alternates": [
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        # The error page for a forged Host header: no absolute links to a host we do not serve.
+        host = None
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        alternates.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"].capitalize(),
-                "url": request.build_absolute_uri(translate_url(path, code)),
-                "path": translate_url(path, code),
+                "path": translated,
+                "url": f"{request.scheme}://{host}{translated}" if host else None,
             }
-            for code, _name in settings.LANGUAGES
-        ]
-    }
+        )
+    return {"alternates": alternates}

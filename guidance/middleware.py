@@ -1,7 +1,8 @@
 """Repeated public answers served from memory, with conditional GET.
 
-A public page or API answer depends only on its URL, the content version (which changes when staff
-edit anything), today's date in Copenhagen (for answers "for today"), and, where the response says
+A public page or API answer depends only on its URL (with the host and scheme it was asked on, as
+pages carry absolute links), the content version (which changes when staff edit anything), today's
+date in Copenhagen (for answers "for today"), and, where the response says
 ``Vary: Accept-Language``, the visitor's languages. This middleware keeps the rendered responses
 under exactly that key in a bounded in-process LRU, so a warm request needs no database query, no
 form parsing and no template rendering. It sits inside the security, CSP and static-file
@@ -122,7 +123,9 @@ class PublicResponseCacheMiddleware:
             or len(query) > MAX_QUERY_LENGTH
         ):
             return self.get_response(request)
-        key = (content_version(), today_in_copenhagen(), request.path, query)
+        # The raw Host header: a host Django does not allow is refused below, and never kept.
+        host = request.META.get("HTTP_HOST", "")
+        key = (content_version(), today_in_copenhagen(), request.scheme, host, request.path, query)
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
         if entry is None:

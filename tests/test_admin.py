@@ -12,24 +12,27 @@ from tests.conftest import answer_status
 pytestmark = pytest.mark.django_db
 
 
+# The milestone's fields on the admin change form, as the admin posts them.
+MILESTONE_FIELDS = [
+    "date",
+    "audience",
+    "status",
+    "published",
+    "source_url",
+    "title_en",
+    "summary_en",
+    "what_to_do_en",
+    "date_note_en",
+    "title_da",
+    "summary_da",
+    "what_to_do_da",
+    "date_note_da",
+]
+
+
 def milestone_form(milestone: Milestone, **changes) -> dict:
     """The admin change form's fields for ``milestone``, with ``changes`` applied."""
-    fields = [
-        "date",
-        "audience",
-        "status",
-        "published",
-        "source_url",
-        "title_en",
-        "summary_en",
-        "what_to_do_en",
-        "date_note_en",
-        "title_da",
-        "summary_da",
-        "what_to_do_da",
-        "date_note_da",
-    ]
-    data = {name: getattr(milestone, name) for name in fields}
+    data = {name: getattr(milestone, name) for name in MILESTONE_FIELDS}
     data["date"] = milestone.date.isoformat()
     data.update(changes)
     if not data["published"]:

@@ -98,3 +98,17 @@ def test_generated_accept_language_headers_never_give_a_500(client, path, langua
 
 def test_the_fuzz_covers_the_real_boundaries():
     assert parse_date("30.06.2023") == date(2023, 6, 30)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    path=st.sampled_from(["/", *PAGES, *DATA, "/healthz", "/nowhere/"]), host=st.text(max_size=80)
+)
+def test_generated_host_headers_never_give_a_500(path, host):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    header = host.encode("utf-8").decode("latin-1")
+    response = client.get(path, headers={"host": header})
+    assert response.status_code < 500, (host, response.status_code)

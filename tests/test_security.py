@@ -123,27 +123,25 @@ def test_the_admin_session_and_csrf_cookies_are_secure_and_httponly():
     assert session["samesite"] == "Lax"
 
 
-def test_the_admin_locks_out_after_five_failed_logins_with_a_clear_message():
+def login_after_failures(failures: int) -> tuple[Client, object]:
+    """An admin login with the right password, after ``failures`` wrong ones."""
     User.objects.create_superuser("admin", "admin@example.org", "a-long-test-password-1")
     client = https_client()
-    for _ in range(5):
+    for _ in range(failures):
         client.post("/admin/login/", {"username": "admin", "password": "wrong"})
-    locked = client.post(
-        "/admin/login/", {"username": "admin", "password": "a-long-test-password-1"}
-    )
+    right = {"username": "admin", "password": "a-long-test-password-1"}
+    return client, client.post("/admin/login/", right)
+
+
+def test_the_admin_locks_out_after_five_failed_logins_with_a_clear_message():
+    client, locked = login_after_failures(5)
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_four_failed_logins_do_not_lock_the_account():
-    User.objects.create_superuser("admin", "admin@example.org", "a-long-test-password-1")
-    client = https_client()
-    for _ in range(4):
-        client.post("/admin/login/", {"username": "admin", "password": "wrong"})
-    response = client.post(
-        "/admin/login/", {"username": "admin", "password": "a-long-test-password-1"}
-    )
+    _client, response = login_after_failures(4)
     assert response.status_code == 302
 
 

@@ -171,3 +171,25 @@ def test_whether_the_cache_is_shared_follows_its_backend(settings):
     from guidance.content import cache_is_shared
 
     assert cache_is_shared() is ("locmem" not in settings.CACHES["default"]["BACKEND"].lower())
+
+
+def test_each_host_and_scheme_gets_its_own_absolute_links(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "www.example.dk"]
+    settings.SECURE_SSL_REDIRECT = False  # to ask over plain HTTP too
+    first = client.get("/en/?date=2023-07-01").content.decode()
+    other = client.get("/en/?date=2023-07-01", headers={"host": "www.example.dk"}).content.decode()
+    plain = client.get("/api/v1/status?date=2023-07-01", headers={"x-forwarded-proto": "http"})
+    assert 'href="https://testserver/da/?date=2023-07-01"' in first
+    assert 'href="https://www.example.dk/da/?date=2023-07-01"' in other
+    assert plain.json()["url"].startswith("http://testserver/")
+
+
+def test_a_host_that_is_not_allowed_is_refused_and_not_kept():
+    from django.test import Client
+
+    from guidance.middleware import responses
+
+    client = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    response = client.get("/en/?date=2023-07-01", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert not responses.entries

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+from tests.test_admin import MILESTONE_FIELDS
 from tools.serve import ROOT, gunicorn, manage, production_env
 
 pytestmark = pytest.mark.slow
@@ -18,20 +19,7 @@ pytestmark = pytest.mark.slow
 DATABASE = os.environ.get("TEST_DATABASE_URL", "")
 CACHE = os.environ.get("TEST_CACHE_URL", "")
 PASSWORD = "two-instances-test-password-7"
-FIELDS = [
-    "date",
-    "audience",
-    "status",
-    "source_url",
-    "title_en",
-    "summary_en",
-    "what_to_do_en",
-    "date_note_en",
-    "title_da",
-    "summary_da",
-    "what_to_do_da",
-    "date_note_da",
-]
+FIELDS = [name for name in MILESTONE_FIELDS if name != "published"]
 
 
 @pytest.fixture
