@@ -9,6 +9,7 @@ from guidance import api, calendar, views
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/v1/status", api.status, name="api-status"),
     path("api/v1/milestones", api.milestones, name="api-milestones"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -108,3 +108,15 @@ def cache_answers() -> str:
 def api_docs(request):
     """A readable page about the JSON API and the calendar feed."""
     return render(request, "guidance/api.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form (the admin's) was sent without a valid CSRF token: say what to do, in our style."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be indexed; the admin and the API's raw data need not be."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

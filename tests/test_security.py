@@ -190,3 +190,19 @@ def test_too_many_query_fields_are_refused_with_400():
     query = "&".join(f"f{i}=1" for i in range(250))
     response = https_client().get(f"/api/v1/status?{query}")
     assert response.status_code == 400
+
+
+def test_a_form_without_a_csrf_token_gets_a_clear_styled_403():
+    client = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in html
+    assert "<style" not in html
+    assert "Set-Cookie" not in response.headers
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin():
+    response = https_client().get("/robots.txt")
+    assert response.status_code == 200
+    assert "Disallow: /admin/" in response.content.decode()

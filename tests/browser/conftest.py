@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+STAFF_PASSWORD = "browser-test-staff-password-5"
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts"
 
 
@@ -51,6 +52,15 @@ def site(tmp_path_factory):
     env = production_env(DATABASE_URL=f"sqlite:///{database}")
     manage("migrate", "--noinput", "-v0", env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
+    manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "editor",
+        "--email",
+        "e@example.org",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
+    )
     with gunicorn(env, workers=2) as server:
         yield server.url
 

@@ -138,7 +138,7 @@ def test_axe_finds_no_violations_in_dark_mode(chromium, site, path):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("width", [320, 360, 1280])
 def test_screenshots_of_the_advice_page(chromium, site, artifacts, width):
     context = chromium.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
     page = context.new_page()
@@ -149,3 +149,29 @@ def test_screenshots_of_the_advice_page(chromium, site, artifacts, width):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert scroll_width <= width, "no horizontal scrolling"
+
+
+def test_staff_edit_a_milestone_in_the_admin_and_citizens_see_it_at_once(chromium, site):
+    from tests.browser.conftest import STAFF_PASSWORD
+
+    # Plain HTTP on loopback: Chromium keeps the admin's Secure cookies there, as on HTTPS.
+    context = chromium.new_context()
+    staff = context.new_page()
+    console_errors = []
+    staff.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    staff.goto(site + "/admin/")
+    staff.get_by_label("Username").fill("editor")
+    staff.get_by_label("Password").fill(STAFF_PASSWORD)
+    staff.get_by_role("button", name="Log in").click()
+    staff.get_by_role("link", name="Milestones").first.click()
+    staff.get_by_role("link", name="NemID closes", exact=True).first.click()
+    summary = staff.get_by_label("What it means (English)")
+    summary.fill("NemID is closed. Use MitID (edited in the browser test).")
+    staff.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in staff.locator(".messagelist").inner_text()
+    assert console_errors == [], "no CSP violations or missing files in the admin"
+
+    citizen = chromium.new_context().new_page()
+    citizen.goto(site + "/en/?date=2024-01-01")
+    assert "edited in the browser test" in citizen.locator(".answer").inner_text()
+    context.close()
