@@ -189,6 +189,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }
 
