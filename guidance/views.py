@@ -15,6 +15,12 @@ from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 
 
+def public_page(view):
+    """GET and HEAD only. These pages change nothing, so there is no CSRF check: any other
+    method gets 405, not a CSRF 403."""
+    return csrf_exempt(require_safe(view))
+
+
 def ask(request) -> tuple[AdviceForm, dict]:
     """The form for this request's query and, when it is valid, the answer's parts."""
     form = AdviceForm(request.GET)
@@ -34,8 +40,7 @@ def ask(request) -> tuple[AdviceForm, dict]:
     return form, {"advice": advice, "timeline": timeline, "is_today": not form.cleaned_data["date"]}
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def advice(request):
     """The answer for a date (today when none is given), audience and situation."""
     form, answer = ask(request)
@@ -44,8 +49,7 @@ def advice(request):
     )
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def timeline(request):
     """Every milestone, drawn as a timeline, with the chosen date (or today) marked."""
     form, answer = ask(request)
@@ -54,15 +58,13 @@ def timeline(request):
     )
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def accessibility(request):
     """The accessibility statement."""
     return render(request, "guidance/accessibility.html")
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def choose_language(request):
     """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
     language = translation.get_language_from_request(request)
@@ -72,8 +74,7 @@ def choose_language(request):
     return response
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def healthz(request):
     """200 when the app, its database and its shared cache (if any) answer; 503 otherwise."""
     checks = {"database": database_answers(), "cache": cache_answers()}
@@ -103,8 +104,7 @@ def cache_answers() -> str:
         return "error"
 
 
-@csrf_exempt  # GET-only pages that change nothing: other methods get 405, not a CSRF 403
-@require_safe
+@public_page
 def api_docs(request):
     """A readable page about the JSON API and the calendar feed."""
     return render(request, "guidance/api.html")
