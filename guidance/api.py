@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from guidance.advice import Advice, UnsuitableOption, advice_on
-from guidance.content import current_content
-from guidance.dates import accepted_forms, today_in_copenhagen
+from guidance.advice import Advice, UnsuitableOption
+from guidance.content import current_advice, current_content
+from guidance.dates import accepted_forms
 from guidance.forms import AdviceForm
 from guidance.models import Audience, EnrollmentOption, Milestone
 from guidance.openapi import openapi_document
@@ -209,18 +209,9 @@ def status(request: HttpRequest) -> JsonResponse:
     """GET /api/v1/status: NemID's status on a date (today in Copenhagen by default)."""
 
     def build(form: StatusQuery, language: str) -> dict:
-        day = form.cleaned_data["date"] or today_in_copenhagen()
         situation = form.situation()
-        content = current_content()
-        advice = advice_on(
-            day,
-            form.cleaned_data["audience"],
-            situation,
-            milestones=content.milestones,
-            options=content.options,
-            self_services=content.self_services,
-        )
-        body = advice_json(request, advice, is_today=not form.cleaned_data["date"])
+        advice = current_advice(form.day(), form.cleaned_data["audience"], situation)
+        body = advice_json(request, advice, is_today=form.is_today())
         body["situation"] = {"passport": situation.passport, "smartphone": situation.smartphone}
         return body
 

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from guidance.api import MilestonesQuery, advice_page_url, error_response, read_only
+from guidance.api import LANGUAGES, MilestonesQuery, advice_page_url, error_response, read_only
 from guidance.content import current_content
 from guidance.models import Audience, Milestone
 
@@ -37,8 +37,8 @@ def milestone_event(request: HttpRequest, milestone: Milestone) -> Event:
 @read_only
 def milestones_ics(request: HttpRequest) -> HttpResponse:
     """GET /milestones.ics: the citizen milestones (``?audience=business`` for businesses)."""
-    language = request.GET.get("lang") or "en"
-    with translation.override(language if language in ("en", "da") else "en"):
+    language = request.GET.get("lang", "")
+    with translation.override(language if language in LANGUAGES else "en"):
         form = MilestonesQuery(request.GET)
         if not form.is_valid():
             return error_response(form)

@@ -9,6 +9,7 @@ only and then read again from the database, so other processes catch up within t
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -18,6 +19,7 @@ from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from guidance.advice import Advice, VisitorSituation, advice_on
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 
 VERSION_KEY = "guidance:content-version"
@@ -84,6 +86,19 @@ def current_content() -> Content:
     return _snapshot
 
 
+def current_advice(day: date, audience: str, situation: VisitorSituation) -> Advice:
+    """The advice for a day, audience and situation, from the published guidance."""
+    content = current_content()
+    return advice_on(
+        day,
+        audience,
+        situation,
+        milestones=content.milestones,
+        options=content.options,
+        self_services=content.self_services,
+    )
+
+
 def content_changed() -> None:
     """Record the new content version, so the next request in any process reloads the content."""
     cache.set(VERSION_KEY, database_version(), version_timeout())
@@ -106,5 +121,6 @@ def _content_saved_or_deleted(sender, **kwargs) -> None:
 
 
 @receiver(m2m_changed, sender=EnrollmentOption.requirements.through)
-def _requirements_changed(sender, **kwargs) -> None:
-    transaction.on_commit(content_changed)
+def _requirements_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):  # pre_* signals come before anything changed
+        transaction.on_commit(content_changed)

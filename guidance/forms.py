@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guidance.advice import VisitorSituation
-from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date
+from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
 from guidance.models import Audience
 
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
@@ -57,6 +57,14 @@ class AdviceForm(forms.Form):
     def clean_audience(self) -> str:
         """Citizens are the default audience."""
         return self.cleaned_data["audience"] or Audience.CITIZEN
+
+    def day(self) -> date:
+        """The date asked about; today in Copenhagen when none was given."""
+        return self.cleaned_data["date"] or today_in_copenhagen()
+
+    def is_today(self) -> bool:
+        """Whether the visitor asked about today (gave no date)."""
+        return not self.cleaned_data["date"]
 
     def situation(self) -> VisitorSituation:
         """What the visitor said about their passport and smartphone."""

@@ -35,7 +35,7 @@ class CachedResponse:
     """A rendered 200 response, ready to be served again."""
 
     content: bytes
-    headers: tuple[tuple[str, str], ...]
+    headers: dict[str, str]
     etag: str
     vary_language: bool
 
@@ -45,7 +45,7 @@ class CachedResponse:
         vary = response.get("Vary", "")
         return cls(
             content=response.content,
-            headers=tuple((k, v) for k, v in response.items() if k.lower() not in HOP_HEADERS),
+            headers={k: v for k, v in response.items() if k.lower() not in HOP_HEADERS},
             etag=f'"{digest}"',
             vary_language="accept-language" in vary.lower(),
         )
@@ -56,12 +56,12 @@ class CachedResponse:
         if if_none_match and (self.etag in parse_etags(if_none_match) or if_none_match == "*"):
             response = HttpResponseNotModified()
             for name in ("Vary", "Content-Language"):
-                if value := dict(self.headers).get(name):
+                if value := self.headers.get(name):
                     response[name] = value
         else:
             body = b"" if request.method == "HEAD" else self.content
             response = HttpResponse(body)
-            for name, value in self.headers:
+            for name, value in self.headers.items():
                 response[name] = value
             response["Content-Length"] = str(len(self.content))
         response["ETag"] = self.etag

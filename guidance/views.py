@@ -9,9 +9,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from guidance.advice import advice_on, timeline_on
-from guidance.content import cache_is_shared, current_content
-from guidance.dates import today_in_copenhagen
+from guidance.advice import timeline_on
+from guidance.content import cache_is_shared, current_advice, current_content
 from guidance.forms import AdviceForm
 
 
@@ -26,18 +25,9 @@ def ask(request) -> tuple[AdviceForm, dict]:
     form = AdviceForm(request.GET)
     if not form.is_valid():
         return form, {}
-    day = form.cleaned_data["date"] or today_in_copenhagen()
-    content = current_content()
-    advice = advice_on(
-        day,
-        form.cleaned_data["audience"],
-        form.situation(),
-        milestones=content.milestones,
-        options=content.options,
-        self_services=content.self_services,
-    )
-    timeline = timeline_on(day, advice.audience, content.milestones)
-    return form, {"advice": advice, "timeline": timeline, "is_today": not form.cleaned_data["date"]}
+    advice = current_advice(form.day(), form.cleaned_data["audience"], form.situation())
+    timeline = timeline_on(advice.day, advice.audience, current_content().milestones)
+    return form, {"advice": advice, "timeline": timeline, "is_today": form.is_today()}
 
 
 @public_page
