@@ -32,7 +32,8 @@ def empty_database():
         )
     import psycopg
 
-    name = "eidguide_two_instances"
+    # Named after the test database, so runs on other databases of one server do not collide.
+    name = f"{urlsplit(DATABASE).path.strip('/') or 'test'}_two_instances"
     server = DATABASE.replace("postgres://", "postgresql://")
     with psycopg.connect(server, autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
