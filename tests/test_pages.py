@@ -60,22 +60,22 @@ def test_danish_answer_is_in_danish_with_danish_dates(client):
     assert '<html lang="da">' in html
     assert "NemID den 1. juli 2023" in html
     assert "Borgerservice kan ikke længere udstede nye NemID’er" in html
-    assert "Næste ændring: 31. oktober 2023, NemID lukker." in html
-    assert "Veje til MitID" in html
+    assert "Næste ændring kommer den 31. oktober 2023: NemID lukker." in html
+    assert "Sådan får du MitID" in html
 
 
 def test_answer_comes_before_what_to_do_ways_and_what_is_coming(client):
     html = page(client, "/en/", date="2023-07-01").content.decode()
     order = [
         html.index(s)
-        for s in ('data-nemid-status="', "What to do", "Ways to get MitID", "What has happened")
+        for s in ('data-nemid-status="', "What to do", "How to get MitID", 'id="coming-heading"')
     ]
     assert order == sorted(order)
 
 
 def test_closed_page_says_dispose_of_the_key_card_and_uninstall_the_key_app(client):
     html = page(client, "/en/", date="2023-10-31").content.decode()
-    assert "Dispose of your NemID key card" in html
+    assert "Throw away your NemID key card" in html
     assert "Delete the NemID key app" in html
 
 
@@ -138,7 +138,7 @@ def test_a_rejected_date_gets_400_the_form_and_a_message_naming_the_problem(clie
 def test_a_rejected_date_in_danish_gets_a_danish_message(client):
     response = page(client, "/da/", date="31-02-2023")
     assert response.status_code == 400
-    assert "ikke en rigtig dato" in response.content.decode()
+    assert "ikke en gyldig dato" in response.content.decode()
 
 
 @pytest.mark.parametrize(

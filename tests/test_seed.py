@@ -65,7 +65,8 @@ def test_every_milestone_has_both_languages_and_cites_the_source():
 def test_the_launch_says_the_source_gives_only_the_year():
     launch = Milestone.objects.get(audience="citizen", date=date(2010, 7, 1))
     assert "2010" in launch.date_note_en
-    assert "gives the year" in launch.date_note_en
+    assert "gives only the year" in launch.date_note_en
+    assert "does not give the day" in launch.date_note_en
 
 
 @pytest.mark.django_db
