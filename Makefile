@@ -43,6 +43,7 @@ lint: $(INSTALLED)
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
+	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
 
 format: $(INSTALLED)

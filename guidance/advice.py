@@ -26,6 +26,7 @@ from guidance.models import (
 # The answer before the first milestone: written once, used by pages and the API.
 NOT_LAUNCHED_SENTENCE = _("NemID did not exist yet on this date.")
 
+
 @dataclass(frozen=True)
 class AudienceTexts:
     """The words that differ by audience; chosen here, so templates never decide by audience."""

@@ -1,6 +1,7 @@
 """The public pages, as a visitor meets them (SPEC: URLs, qualities)."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -314,3 +315,35 @@ def test_plain_http_pages_redirect_to_https():
     response = Client().get("/en/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+def test_the_form_is_sent_to_the_page_it_is_on(client):
+    assert '<form class="question" method="get" action="/da/timeline/"' in (
+        page(client, "/da/timeline/", date="nonsense").content.decode()
+    )
+    assert '<form class="question" method="get" action="/en/"' in (
+        page(client, "/en/", date="nonsense").content.decode()
+    )
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in TEMPLATES.rglob("*.html") if p.name != "500.html"), ids=str
+)
+def test_templates_only_render(path):
+    """No deciding by audience and no source title, date or address in a template (500.html,
+    rendered without context when everything else failed, is the one exception)."""
+    text = path.read_text()
+    for literal in ("audience ==", "audience !=", "NemID is closed from", "16 April 2024",
+                    "lifeindenmark", "24 November 2026"):  # fmt: skip
+        assert literal not in text, literal
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "About this site"), ("da", "Om webstedet")])
+def test_the_about_page_exists_in_both_languages(client, language, title):
+    response = client.get(f"/{language}/about/")
+    assert response.status_code == 200
+    assert f"<h1>{title}</h1>" in response.content.decode()
+    assert response.cookies == {}

@@ -22,8 +22,7 @@ LAUNCH_NOTE_EN = (
     "give the day."
 )
 LAUNCH_NOTE_DA = (
-    "Den officielle side nævner kun året, 2010. Vi viser 1. juli 2010, men siden nævner ikke "
-    "dagen."
+    "Den officielle side nævner kun året, 2010. Vi viser 1. juli 2010, men siden nævner ikke dagen."
 )
 
 # (audience, date) -> {field: (seed text, new text)}
@@ -116,8 +115,7 @@ MILESTONES = {
     },
     ("citizen", date(2023, 10, 31)): {
         "summary_en": (
-            "NemID is closed and can no longer be used. You cannot get or use NemID: "
-            "use MitID.",
+            "NemID is closed and can no longer be used. You cannot get or use NemID: use MitID.",
             "NemID is closed and can no longer be used. You cannot get NemID or use it. "
             "Use MitID instead.",
         ),
@@ -150,8 +148,7 @@ MILESTONES = {
     ("business", date(2010, 7, 1)): {
         "title_da": ("NemID bliver lanceret", "NemID åbner"),
         "summary_en": (
-            "NemID works as companies’ secure login to public and private digital "
-            "self-services.",
+            "NemID works as companies’ secure login to public and private digital self-services.",
             "Companies can use NemID to log in securely to public and private online services.",
         ),
         "summary_da": (
@@ -179,8 +176,7 @@ MILESTONES = {
         "summary_da": (
             "NemID er lukket og kan ikke længere bruges, heller ikke NemID til erhverv "
             "(medarbejdersignatur).",
-            "NemID er lukket og kan ikke bruges mere. Det gælder også NemID "
-            "medarbejdersignatur.",
+            "NemID er lukket og kan ikke bruges mere. Det gælder også NemID medarbejdersignatur.",
         ),
         "what_to_do_en": (
             "Switch to MitID Business: every company, authority and organisation "
