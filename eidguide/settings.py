@@ -199,7 +199,7 @@ FORMAT_MODULE_PATH = ["eidguide.formats"]
 
 # Content (the "content" section): who publishes this copy of the site, shown in the footer and
 # on the About page. By default the site says plainly that it is not an official government site.
-SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="eID guide")
+SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="")  # empty: the site's own name
 SITE_CONTACT = env.str("SITE_CONTACT", default="")  # an e-mail address or a URL; empty: none given
 SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
 # The day of the last full accessibility test (ISO date), shown in the accessibility statement.

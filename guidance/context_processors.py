@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.forms import ValidationError
 from django.urls import translate_url
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from guidance.source import source_for
 
@@ -39,7 +40,7 @@ def languages(request) -> dict:
 class SiteInfo:
     """Who publishes this copy of the site, how to reach them, and whether it is official."""
 
-    publisher: str
+    publisher: str  # the setting, or the site's own name in the active language
     contact: str
     is_official: bool
     accessibility_tested_on: date
@@ -59,7 +60,7 @@ class SiteInfo:
 def site_info() -> SiteInfo:
     """The publisher settings (SITE_PUBLISHER, SITE_CONTACT, SITE_IS_OFFICIAL, ...)."""
     return SiteInfo(
-        publisher=settings.SITE_PUBLISHER,
+        publisher=settings.SITE_PUBLISHER or _("eID guide"),
         contact=settings.SITE_CONTACT,
         is_official=settings.SITE_IS_OFFICIAL,
         accessibility_tested_on=settings.ACCESSIBILITY_TESTED_ON,

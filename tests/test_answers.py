@@ -160,7 +160,8 @@ def test_the_about_page_says_who_publishes_and_that_it_is_not_official(client, l
     html = response.content.decode()
     assert response.status_code == 200
     assert heading in html
-    assert "eID guide" in html
+    publisher = {"en": "published by eID guide.", "da": "udgives af eID-guiden."}
+    assert publisher[language] in html
     official = {"en": "This is not an official government site.", "da": "ikke et officielt"}
     assert official[language] in html
 

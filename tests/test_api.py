@@ -125,7 +125,7 @@ def test_milestones_lists_every_published_milestone(client):
 def test_milestones_filter_by_audience_and_language(client):
     body = api(client, "/api/v1/milestones", audience="business", lang="da").json()
     assert [m["date"] for m in body["milestones"]] == ["2010-07-01", "2023-10-31"]
-    assert body["milestones"][1]["title"] == "NemID lukker: skift til MitID Erhverv"
+    assert body["milestones"][1]["title"] == "NemID lukker for virksomheder"
 
 
 def test_milestones_refuse_an_unknown_audience(client):

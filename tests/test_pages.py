@@ -230,7 +230,7 @@ def test_timeline_lists_every_milestone_and_marks_the_chosen_date(client, langua
 
 def test_business_timeline_shows_the_business_milestones(client):
     html = page(client, "/en/timeline/", audience="business").content.decode()
-    assert "NemID closes: switch to MitID Business" in html
+    assert "NemID closes for businesses" in html
     assert 'datetime="2022-10-30"' not in html
 
 

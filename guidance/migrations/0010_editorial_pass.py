@@ -167,6 +167,8 @@ MILESTONES = {
         ),
     },
     ("business", date(2023, 10, 31)): {
+        "title_en": ("NemID closes: switch to MitID Business", "NemID closes for businesses"),
+        "title_da": ("NemID lukker: skift til MitID Erhverv", "NemID lukker for virksomheder"),
         "summary_en": (
             "NemID is closed and can no longer be used, also not NemID for business "
             "(Employee Signature).",
