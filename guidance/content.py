@@ -139,6 +139,10 @@ def _read_shared():
     except Exception as error:  # noqa: BLE001  (any cache failure: fail open)
         shared_cache.failed(error)
         return _MISSING
+    if shared_cache.down:
+        # Back after an outage: versions published meanwhile were lost, so ask the database now.
+        global _checked_at
+        _checked_at = float("-inf")
     shared_cache.answered()
     return value
 
