@@ -30,7 +30,7 @@ import requests
 
 from tools.serve import ROOT, free_port, gunicorn, manage, production_env
 
-PASSWORD = "fault-drill-password-42"
+PASSWORD = "fault-drill-password-42"  # noqa: S105  (throw-away staff on a throw-away site)
 STAFF = ("ann", "bob", "cid", "dan")
 CLOSED_TEXT = "can no longer be used"
 PAGES = [
@@ -516,7 +516,8 @@ def bulk_edit(rows: int = 300) -> dict:
     with site() as s:
         s.shell(
             "from guidance.models import SelfService; SelfService.objects.bulk_create("
-            f"[SelfService(name_en=f'Service {{i}}', name_da=f'Tjeneste {{i}}') for i in range({rows})])"
+            "[SelfService(name_en=f'Service {i}', name_da=f'Tjeneste {i}') "
+            f"for i in range({rows})])"
         )
         ann = Staff(s.url, "ann")
         fields = ann.form("/admin/guidance/selfservice/", "changelist-form")
