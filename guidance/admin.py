@@ -5,10 +5,13 @@ what they changed (optimistic concurrency on ``updated_at``); a revert restores 
 requirements of a way to get MitID included; every save records who and, when given, why.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+
+log = logging.getLogger(__name__)
 
 admin.site.site_header = _("eID guide: content")
 admin.site.site_title = _("eID guide admin")
@@ -151,8 +156,32 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A revert saves the row and its links: all of it or nothing.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+
+def database_refused(error: DatabaseError) -> HttpResponse:
+    """A save the database could not take (busy or gone): rolled back, and the editor told so."""
+    log.warning("An admin request failed in the database, nothing was saved: %s", error)
+    message = gettext(
+        "The database did not answer, so nothing was saved. Go back and save again in a moment."
+    )
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
 @admin.register(Milestone)

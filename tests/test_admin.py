@@ -315,3 +315,21 @@ def test_even_the_admin_refuses_a_form_with_thousands_of_fields(staff_client):
     body = urlencode({f"f{i}": 1 for i in range(6000)})
     response = staff_client.post("/admin/guidance/selfservice/", body, content_type=FORM)
     assert response.status_code == 400
+
+
+def test_a_save_the_database_cannot_take_is_refused_with_a_message(staff_client, monkeypatch):
+    from django.db import OperationalError
+
+    milestone = closing()
+    fields = change_form(staff_client, "milestone", milestone.pk)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Milestone, "save", locked)
+    response = staff_client.post(
+        f"/admin/guidance/milestone/{milestone.pk}/change/", {**fields, "title_en": "Lost?"}
+    )
+    assert response.status_code == 503
+    assert "nothing was saved" in response.content.decode()
+    assert closing().title_en == "NemID closes"

@@ -335,9 +335,10 @@ def milestone_pk(site: Site, day: str, audience: str = "citizen") -> int:
 
 
 def old_and_new(results, old: str, new: str) -> dict:
+    """How many answers show the ``new`` text, how many are stale (answered without it)."""
     bodies = [body for status, body, _ in results if status == 200]
     return {
-        "old": sum(old in b and new not in b for b in bodies),
+        "old": sum(new not in b for b in bodies),
         "new": sum(new in b for b in bodies),
         "5xx": sum(status >= 500 for status, *_ in results),
     }
@@ -547,14 +548,13 @@ def changes_bypassing_the_admin() -> dict:
             "from guidance.models import EnrollmentOption; "
             "print(EnrollmentOption.objects.get(slug='mitid-app').pk)"
         ))  # fmt: skip
-        ann = Staff(s.url, "ann")
         api = "/api/v1/status?date=2024-01-01"
         s.visit([api], 10)
-        change = f"/admin/guidance/enrollmentoption/{pk}/change/"
-        ann.submit(
-            change, ann.form(change, "enrollmentoption_form"), requirements=None, _save="Save"
+        s.shell(
+            "from guidance.models import EnrollmentOption; "
+            f"EnrollmentOption.objects.get(pk={pk}).requirements.clear()"
         )
-        out["requirements_only_via_admin"] = requirement_counts(s, api)
+        out["requirements_only"] = requirement_counts(s, api)
 
         page = "/en/?date=2024-01-01"
         s.visit([page], 10)
@@ -602,8 +602,13 @@ def health_and_locks() -> dict:
         path = s.database_url.removeprefix("sqlite:///")
         db = sqlite3.connect(path, timeout=1, isolation_level=None)
         db.execute("BEGIN EXCLUSIVE")
-        held = s.visit([*PAGES, "/en/?date=2021-03-03", "/healthz"], 12)
+        held, deadline = [], time.monotonic() + 4
+        while time.monotonic() < deadline and len(held) < 200:
+            held += s.visit([*PAGES, "/en/?date=2021-03-03"], 7)
+            time.sleep(0.2)
+        healthz = s.get("/healthz")[0]
         db.execute("ROLLBACK")
+        out["healthz_with_the_lock_held"] = healthz
         out["sqlite_exclusive_lock_held"] = tally(held)
         s.shell("from guidance.models import Milestone; Milestone.objects.all().delete()")
         time.sleep(2.5)
