@@ -9,7 +9,7 @@ only and then read again from the database, so other processes catch up within t
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -32,6 +32,7 @@ class Content:
     """Everything published, ordered as it is shown."""
 
     version: str
+    changed_at: datetime  # the last edit, addition or removal of any row (Last-Modified)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
@@ -53,6 +54,16 @@ def database_version() -> str:
         row = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
         parts.append(f"{row['n']}@{row['last'].timestamp() if row['last'] else 0}")
     return "/".join(parts)
+
+
+def last_change() -> datetime:
+    """When the guidance last changed: the latest save of any row (published or not) or entry in
+    its history (which also records removals)."""
+    latest = [datetime.fromtimestamp(0, UTC)]
+    for model in CONTENT_MODELS:
+        latest.append(model.objects.aggregate(last=Max("updated_at"))["last"])
+        latest.append(model.history.aggregate(last=Max("history_date"))["last"])
+    return max(moment for moment in latest if moment is not None)
 
 
 def version_timeout() -> int | None:
@@ -77,6 +88,7 @@ def current_content() -> Content:
     if _snapshot is None or _snapshot.version != version:
         _snapshot = Content(
             version=version,
+            changed_at=last_change(),
             milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
             options=tuple(
                 EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
