@@ -144,7 +144,7 @@ class Edge:
         return path.read_text().splitlines() if path.exists() else []
 
 
-def write_config(folder: Path, upstreams: list[str], extra_http: str = "", workers: int = 1):
+def write_config(folder: Path, upstreams: list[str], extra_http: str = "", workers: int | str = 1):
     """Render, relocate and wrap the template in `folder`; returns the ports and the main file."""
     ports = Ports(free_port(), free_port(), free_port())
     for name in ("conf.d", "cache", "edge.d"):
@@ -177,7 +177,7 @@ def wait_for(url: str, seconds: float = 15) -> None:
 
 
 @contextmanager
-def edge(upstreams: list[str], extra_http: str = "", workers: int = 1):
+def edge(upstreams: list[str], extra_http: str = "", workers: int | str = 1):
     """nginx running the real template in front of the given app addresses (host:port)."""
     reason = ensure_nginx()
     if reason:
