@@ -43,4 +43,3 @@ def test_behind_two_proxies_a_clients_own_prefix_is_ignored(forged):
     with behind(2):
         chain = f"{forged}, 198.51.100.7, 10.0.0.3"
         assert address("10.0.0.2", forwarded=chain) == "198.51.100.7"
-

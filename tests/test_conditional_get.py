@@ -47,9 +47,7 @@ def test_the_weak_form_of_the_etag_gets_304(client, url):
 @pytest.mark.parametrize("url", URLS)
 def test_a_304_carries_what_the_200_carries(client, url):
     full = client.get(url, headers={"accept-language": "da"})
-    response = client.get(
-        url, headers={"if-none-match": full["ETag"], "accept-language": "da"}
-    )
+    response = client.get(url, headers={"if-none-match": full["ETag"], "accept-language": "da"})
     assert response.status_code == 304
     for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
         assert response.get(name) == full.get(name), name
@@ -121,9 +119,10 @@ def test_todays_answer_is_modified_at_copenhagen_midnight(client, old_content):
         after = client.get("/en/", headers={"if-modified-since": before["Last-Modified"]})
     assert after.status_code == 200
     assert b'data-nemid-status="closed"' in after.content
-    assert parse_http_date(after["Last-Modified"]) == datetime(
-        2023, 10, 30, 23, 0, tzinfo=UTC
-    ).timestamp()
+    assert (
+        parse_http_date(after["Last-Modified"])
+        == datetime(2023, 10, 30, 23, 0, tzinfo=UTC).timestamp()
+    )
 
 
 def test_if_none_match_takes_precedence_over_if_modified_since(client, old_content):

@@ -411,7 +411,7 @@ def test_a_flood_of_new_dates_from_one_client_is_refused_not_others(stack):
                 f"/api/v1/status?date=2019-{1 + day // 28:02d}-{1 + day % 28:02d}",
                 source="127.0.0.8",
             ).status
-        )  # noqa: E501
+        )
     assert 429 in statuses
     refused = ask(edge.url, "/api/v1/status?date=2018-01-01", source="127.0.0.8")
     assert refused.status == 429
