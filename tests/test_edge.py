@@ -9,8 +9,10 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
+import ssl
 import subprocess
 import threading
 import time
@@ -589,3 +591,53 @@ def test_the_container_healthcheck_passes_with_production_hosts(tmp_path):
         forged = ask(app.url, "/en/", headers={"X-Forwarded-Proto": "https"})
     assert probe.returncode == 0
     assert forged.status == 400
+
+
+def test_tls_at_the_edge_serves_https_and_redirects_plain_http(tmp_path):
+    need_nginx()
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(tmp_path / "tls.key"),
+            "-out",
+            str(tmp_path / "tls.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    tls_port = free_port()
+    snippet = (
+        (ROOT / "edge" / "tls.conf")
+        .read_text()
+        .replace("listen 8443 ssl;", f"listen 127.0.0.1:{tls_port} ssl;")
+        .replace("/etc/nginx/certs", str(tmp_path))
+    )
+    with (
+        echo_server() as upstream,
+        edge_tools.edge([upstream], snippets={"tls.conf": snippet}) as front,
+    ):
+        plain = ask(front.url, "/en/?date=2023-07-01")
+        context = ssl.create_default_context(cafile=str(tmp_path / "tls.crt"))
+        secure = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context)
+        secure.request("GET", "/en/?echo=tls")
+        answer = secure.getresponse()
+        received = {k.lower(): v for k, v in json.loads(answer.read()).items()}
+        secure.close()
+    assert plain.status == 308
+    assert plain.headers["Location"] == "https://127.0.0.1/en/?date=2023-07-01"
+    assert answer.status == 200
+    assert received["x-forwarded-proto"] == "https"

@@ -144,7 +144,13 @@ class Edge:
         return path.read_text().splitlines() if path.exists() else []
 
 
-def write_config(folder: Path, upstreams: list[str], extra_http: str = "", workers: int | str = 1):
+def write_config(
+    folder: Path,
+    upstreams: list[str],
+    extra_http: str = "",
+    workers: int | str = 1,
+    snippets: dict[str, str] | None = None,
+):
     """Render, relocate and wrap the template in `folder`; returns the ports and the main file."""
     ports = Ports(free_port(), free_port(), free_port())
     for name in ("conf.d", "cache", "edge.d"):
@@ -154,6 +160,8 @@ def write_config(folder: Path, upstreams: list[str], extra_http: str = "", worke
         folder.chmod(0o755)
         nobody = pwd.getpwnam("nobody")
         os.chown(folder / "cache", nobody.pw_uid, nobody.pw_gid)
+    for name, text in (snippets or {}).items():
+        (folder / "edge.d" / name).write_text(text)
     rendered = render(upstreams[0], f"127.0.0.1:{ports.public}")
     (folder / "conf.d" / "default.conf").write_text(
         relocate(rendered, folder, ports, upstreams) + extra_http
@@ -177,14 +185,20 @@ def wait_for(url: str, seconds: float = 15) -> None:
 
 
 @contextmanager
-def edge(upstreams: list[str], extra_http: str = "", workers: int | str = 1):
-    """nginx running the real template in front of the given app addresses (host:port)."""
+def edge(
+    upstreams: list[str],
+    extra_http: str = "",
+    workers: int | str = 1,
+    snippets: dict[str, str] | None = None,
+):
+    """nginx running the real template in front of the given app addresses (host:port), with
+    optional server-level snippets (the container's /etc/nginx/edge.d/*.conf) by file name."""
     reason = ensure_nginx()
     if reason:
         raise RuntimeError(reason)
     folder = Path(tempfile.mkdtemp(prefix="eidguide-edge-"))
     try:
-        ports, main = write_config(folder, upstreams, extra_http, workers)
+        ports, main = write_config(folder, upstreams, extra_http, workers, snippets)
         check = subprocess.run(
             [NGINX, "-t", "-q", "-p", str(folder), "-c", str(main)],
             capture_output=True,
