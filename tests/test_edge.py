@@ -27,7 +27,13 @@ import pytest
 from tools import edge as edge_tools
 from tools.serve import ROOT, free_port, gunicorn, manage, production_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(os.environ.get("TEST_DATABASE_URL")),
+        reason="the edge runs in `make test`; it does not depend on the database engine",
+    ),
+]
 
 PASSWORD = "edge-test-staff-password-3"
 PAGE = "/en/?date=2023-07-01"
