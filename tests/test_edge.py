@@ -497,11 +497,13 @@ def test_a_missing_app_gets_the_edges_502_page():
 
 
 @contextmanager
-def echo_server():
-    """An upstream that answers every request with the headers it received, as JSON."""
+def echo_server(delay: float = 0):
+    """An upstream that answers every request with the headers it received, as JSON (after
+    `delay` seconds)."""
 
     class Echo(BaseHTTPRequestHandler):
         def do_GET(self):
+            time.sleep(delay)
             body = json.dumps(dict(self.headers.items())).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -647,3 +649,25 @@ def test_tls_at_the_edge_serves_https_and_redirects_plain_http(tmp_path):
     assert plain.headers["Location"] == "https://127.0.0.1/en/?date=2023-07-01"
     assert answer.status == 200
     assert received["x-forwarded-proto"] == "https"
+
+
+def test_when_the_app_is_saturated_the_edge_answers_503_at_once():
+    need_nginx()
+    with echo_server(delay=2.0) as slow_app, edge_tools.edge([slow_app]) as front:
+        results = []
+
+        def miss(number: int) -> None:
+            source = f"127.0.1.{1 + number % 4}"  # four clients, under the per-client limit
+            results.append(ask(front.url, f"/api/v1/status?n={number}", source=source))
+
+        threads = [threading.Thread(target=miss, args=(n,)) for n in range(72)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    busy = [answer for answer in results if answer.status == 503]
+    assert len([answer for answer in results if answer.status == 200]) <= 64
+    assert busy, [answer.status for answer in results]
+    assert all(answer.seconds < 1.5 for answer in busy)
+    assert busy[0].json()["status"] == 503
+    assert busy[0].headers["Retry-After"] == "10"
