@@ -288,7 +288,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guidance", "0004_initial_history")]
+    dependencies = [("guidance", "0005_content_version")]
 
     operations = [
         migrations.AlterField(
