@@ -98,13 +98,25 @@ def test_the_seed_migration_runs_again_on_an_emptied_database():
 def test_every_seeded_row_starts_with_a_history_entry():
     for model in (Milestone, EnrollmentOption, Requirement, SelfService):
         for row in model.objects.all():
-            assert row.history.count() == 1, row
+            first = row.history.earliest("history_date")
+            assert first.history_type == "+", row
     option = EnrollmentOption.objects.get(slug="mitid-app")
-    first = option.history.get()
-    assert sorted(r.requirement.slug for r in first.requirements.all()) == [
-        "danish-passport",
-        "smartphone",
-    ]
+    for entry in option.history.all():
+        assert sorted(r.requirement.slug for r in entry.requirements.all()) == [
+            "danish-passport",
+            "smartphone",
+        ]
+
+
+@pytest.mark.django_db
+def test_the_editorial_pass_is_in_each_changed_rows_history_and_matches_the_row():
+    closing = Milestone.objects.get(audience="business", date=date(2023, 10, 31))
+    latest = closing.history.latest("history_date")
+    assert latest.history_type == "~"
+    assert "Editorial pass" in latest.history_change_reason
+    assert latest.title_en == closing.title_en == "NemID closes for businesses"
+    assert latest.updated_at == closing.updated_at  # a stale-form check finds its base
+    assert Requirement.objects.get(slug="smartphone").history.count() == 1  # unchanged rows
 
 
 # The seed against the source text (a copy of shared/sources/ is kept in tests/sources/).

@@ -7,7 +7,8 @@ the urgent case no longer says "in Digital Post" (the source does not), and the 
 longer claims a day the source does not give. The urgent case is now its own line on the page.
 
 A text is replaced only while it still reads as the seed left it: a text staff have edited is
-kept. Reversing restores the seed's wording the same way.
+kept. Each changed row gets a history entry, so staff see the edit and can revert it. Reversing
+restores the seed's wording the same way.
 
 The statuses "restricted" and "limited" are now named by what they mean ("Not for banking or
 shopping", "No new NemIDs"), so a reader can tell them apart; the choices change with them.
@@ -16,6 +17,7 @@ shopping", "No new NemIDs"), so a reader can tell them apart; the choices change
 from datetime import date
 
 from django.db import migrations, models
+from django.utils import timezone
 
 LAUNCH_NOTE_EN = (
     "The official page gives only the year, 2010. We show 1 July 2010, but the page does not "
@@ -257,6 +259,31 @@ SELF_SERVICES = {
 }
 
 
+REASON = "Editorial pass: plain English and Danish (migration 0010)"
+
+
+def record_history(apps, name: str, row) -> None:
+    """A history entry for the row as it now stands, as an admin save would leave."""
+    model = apps.get_model("guidance", name)
+    historical = apps.get_model("guidance", f"Historical{name}")
+    fields = [f.attname for f in model._meta.concrete_fields]
+    entry = historical.objects.create(
+        **{field: getattr(row, field) for field in fields},
+        history_date=timezone.now(),
+        history_type="~",
+        history_change_reason=REASON,
+    )
+    if name == "EnrollmentOption":
+        links = apps.get_model("guidance", "HistoricalEnrollmentOption_requirements")
+        for link in model.requirements.through.objects.filter(enrollmentoption=row):
+            links.objects.create(
+                id=link.id,
+                history_id=entry.pk,
+                enrollmentoption_id=link.enrollmentoption_id,
+                requirement_id=link.requirement_id,
+            )
+
+
 def rewrite(apps, direction: int) -> None:
     """Replace each seed text (direction 1) or restore it (direction 0), where unedited."""
     Milestone = apps.get_model("guidance", "Milestone")
@@ -268,6 +295,7 @@ def rewrite(apps, direction: int) -> None:
         (SelfService, SELF_SERVICES, lambda key: {"name_en": key}),
     ]
     for model, texts, lookup in tables:
+        model_name = model.__name__
         for key, fields in texts.items():
             for row in model.objects.filter(**lookup(key)):
                 changed = False
@@ -277,6 +305,7 @@ def rewrite(apps, direction: int) -> None:
                         changed = True
                 if changed:
                     row.save()
+                    record_history(apps, model_name, row)
 
 
 def forwards(apps, schema_editor):
