@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -50,6 +50,7 @@ VERSION_CACHE_SECONDS = 60
 # per interval, not one a request.
 RETRY_SECONDS = 1
 CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService)
+NEVER = datetime.fromtimestamp(0, UTC)  # changed_at of a database without a version row
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Content:
     """Everything published, ordered as it is shown, with the version it was loaded at."""
 
     version: int
-    changed_at: datetime | None  # when the content last changed (aware, UTC)
+    changed_at: datetime  # when the content last changed (aware; from the version's row)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
@@ -195,7 +196,7 @@ def load_content() -> Content:
     number, changed_at = database_version()
     content = Content(
         version=number,
-        changed_at=changed_at,
+        changed_at=changed_at or NEVER,
         milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
         options=tuple(
             EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
