@@ -40,7 +40,8 @@ from guidance.models import (
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "guidance:content-version"
+# ":db" since the version is the database's number (older releases kept a fingerprint string).
+VERSION_KEY = "guidance:content-version:db"
 # How often a process asks the database for the version: the longest an edit can take to show
 # when the cache missed it (or there is no shared cache).
 VERSION_CHECK_SECONDS = 2
@@ -145,7 +146,7 @@ def _read_shared():
         global _checked_at
         _checked_at = float("-inf")
     shared_cache.answered()
-    return value
+    return value if isinstance(value, int) else None  # anything else is not ours: replace it
 
 
 def publish(number: int) -> bool:
