@@ -7,6 +7,7 @@ the day after a boundary, in both languages and for both audiences where the rul
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -407,3 +408,84 @@ def test_a_date_error_is_said_in_danish_to_a_danish_visitor():
 def test_a_date_with_anything_more_or_mixed_separators_is_not_read(text):
     with pytest.raises(DateError, match="is not a date we can read"):
         parse_date(text)
+
+
+# The health probe with a cache shared between processes (a file cache stands in for Redis).
+
+
+class ForgetfulCache(FileBasedCache):
+    """A shared cache that takes what it is given and never gives it back."""
+
+    def get(self, key, default=None, version=None):
+        return default
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("backend", "status", "cache_said"),
+    [
+        ("django.core.cache.backends.filebased.FileBasedCache", 200, "ok"),
+        ("tests.test_rules.ForgetfulCache", 503, "error"),
+    ],
+)
+def test_healthz_checks_a_shared_cache_by_reading_back_what_it_wrote(
+    client, settings, tmp_path, backend, status, cache_said
+):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path)}}
+    response = client.get("/healthz")
+    assert response.status_code == status
+    assert response.json() == {
+        "status": "ok" if status == 200 else "unavailable",
+        "database": "ok",
+        "cache": cache_said,
+    }
+
+
+# Edits by staff reach visitors, and calendars recognise an edited event as the same event.
+
+
+def calendar_uids(client, audience: str = "citizen") -> list[str]:
+    feed = client.get("/milestones.ics", {"audience": audience}).content.decode()
+    return [line.removeprefix("UID:") for line in feed.splitlines() if line.startswith("UID:")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_a_calendar_event_keeps_its_uid_when_staff_move_its_day(
+    client, django_capture_on_commit_callbacks, audience
+):
+    before = calendar_uids(client, audience)
+    assert len(before) == len(set(before)) == Milestone.objects.filter(audience=audience).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for milestone in Milestone.objects.filter(audience=audience):
+            milestone.date += ONE_DAY
+            milestone.save()
+    assert calendar_uids(client, audience) == before
+
+
+@pytest.mark.django_db
+def test_the_two_audiences_calendars_share_no_uid(client):
+    assert not set(calendar_uids(client, "citizen")) & set(calendar_uids(client, "business"))
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="the content version (guidance.content.database_version) does not see the "
+    "requirements' m2m table, so a change made outside the admin (which also saves the way) "
+    "is not served; the content version is being reworked under issue 12",
+)
+def test_a_change_to_what_a_way_needs_is_served_at_once(client, django_capture_on_commit_callbacks):
+    def needs() -> list[str]:
+        body = client.get("/api/v1/status", {"date": "2024-01-01", "lang": "en"}).json()
+        app = next(o for o in body["enrollment_options"] if o["slug"] == "mitid-app")
+        return app["requirement_codes"]
+
+    assert needs() == ["danish-passport", "smartphone"]
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    with django_capture_on_commit_callbacks(execute=True):
+        option.requirements.remove(Requirement.objects.get(slug="danish-passport"))
+    assert needs() == ["smartphone"]
+    with django_capture_on_commit_callbacks(execute=True):
+        option.requirements.add(Requirement.objects.get(slug="valid-id"))
+    assert needs() == ["smartphone", "valid-id"]
