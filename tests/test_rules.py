@@ -489,3 +489,218 @@ def test_a_change_to_what_a_way_needs_is_served_at_once(client, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         option.requirements.add(Requirement.objects.get(slug="valid-id"))
     assert needs() == ["smartphone", "valid-id"]
+
+
+def summary_on(client, day: str = "2024-01-01") -> str:
+    return client.get("/api/v1/status", {"date": day, "lang": "en"}).json()["nemid"]["summary"]
+
+
+@pytest.mark.django_db
+def test_several_edits_in_a_row_are_each_served_at_once(client, django_capture_on_commit_callbacks):
+    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
+    for text in ("First edit.", "Second edit.", "Third edit."):
+        closing.summary_en = text
+        with django_capture_on_commit_callbacks(execute=True):
+            closing.save()
+        assert summary_on(client) == text
+
+
+@pytest.mark.django_db
+def test_after_an_edit_a_warm_answer_needs_no_query(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
+    closing.summary_en = "Edited."
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.save()
+    assert summary_on(client) == "Edited."
+    with django_assert_num_queries(0):
+        assert summary_on(client, "2024-01-02") == "Edited."
+
+
+@pytest.mark.django_db
+def test_after_a_local_edit_an_edit_elsewhere_still_shows_within_seconds(
+    client, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.utils import timezone
+
+    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
+    closing.summary_en = "Edited here."
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.save()
+    assert summary_on(client) == "Edited here."
+    # Another process edits the row: no signal reaches this one, only the database changes.
+    later = timezone.now() + timedelta(seconds=1)
+    Milestone.objects.filter(pk=closing.pk).update(summary_en="Edited elsewhere.", updated_at=later)
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        assert summary_on(client, "2024-01-02") == "Edited elsewhere."
+
+
+# Every field of the API's answer, so that none can go missing unnoticed.
+
+
+@pytest.mark.django_db
+def test_a_way_to_get_mitid_is_described_in_full(client):
+    EnrollmentOption.objects.filter(slug="citizen-service").update(
+        available_from=date(2021, 10, 19), available_until=date(2031, 12, 31)
+    )
+    body = client.get("/api/v1/status", {"date": "2024-01-01", "lang": "da"}).json()
+    options = {o["slug"]: o for o in body["enrollment_options"]}
+    assert options["citizen-service"] == {
+        "slug": "citizen-service",
+        "name": "Borgerservice i din kommune",
+        "summary": EnrollmentOption.objects.get(slug="citizen-service").summary_da,
+        "steps": [
+            "Book en tid hos Borgerservice i din kommune.",
+            "Tag gyldig legitimation med.",
+            "Søg om MitID ved mødet.",
+        ],
+        "requirements": ["En tid hos Borgerservice", "Gyldig legitimation"],
+        "requirement_codes": ["appointment", "valid-id"],
+        "available_from": "2021-10-19",
+        "available_until": "2031-12-31",
+        "url": "https://www.borger.dk/",
+    }
+    assert options["mitid-app"]["available_from"] is None
+    assert options["mitid-app"]["available_until"] is None
+
+
+@pytest.mark.django_db
+def test_a_way_outside_its_window_is_not_offered(client):
+    EnrollmentOption.objects.filter(slug="citizen-service").update(
+        available_from=date(2024, 1, 2), available_until=date(2024, 1, 3)
+    )
+    for day, offered in [("2024-01-01", False), ("2024-01-02", True), ("2024-01-03", True)]:
+        body = client.get("/api/v1/status", {"date": day}).json()
+        slugs = [o["slug"] for o in body["enrollment_options"]]
+        assert ("citizen-service" in slugs) is offered, day
+    body = client.get("/api/v1/status", {"date": "2024-01-04"}).json()
+    assert "citizen-service" not in [o["slug"] for o in body["enrollment_options"]]
+
+
+@pytest.mark.django_db
+def test_a_date_error_says_in_full_what_is_accepted(client):
+    body = client.get("/api/v1/status", {"date": "soon", "lang": "en"}).json()
+    hint = (
+        "Write the date as year-month-day (2023-10-31) or day-month-year "
+        "(31-10-2023, 31.10.2023 or 31/10/2023)."
+    )
+    assert body["field"] == "date"
+    assert body["accepted"] == {
+        "forms": ["YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "DD/MM/YYYY"],
+        "from": "1900-01-01",
+        "to": "2100-12-31",
+        "hint": hint,
+    }
+    assert body["errors"] == {"date": [body["error"]]}
+    assert body["error"].endswith(hint)
+
+
+@pytest.mark.django_db
+def test_an_error_on_another_field_names_it_without_the_date_help(client):
+    body = client.get("/api/v1/milestones", {"audience": "everyone", "lang": "en"}).json()
+    assert body["field"] == "audience"
+    assert body["errors"] == {"audience": [body["error"]]}
+    assert "accepted" not in body
+
+
+# A calendar event carries everything a calendar shows.
+
+
+@pytest.mark.django_db
+def test_a_calendar_event_carries_the_milestone_in_full(client):
+    from icalendar import Calendar
+
+    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
+    feed = Calendar.from_ical(client.get("/milestones.ics", {"lang": "en"}).content)
+    (event,) = [e for e in feed.walk("VEVENT") if e.decoded("dtstart") == date(2023, 10, 31)]
+    url = "https://testserver/en/?date=2023-10-31"
+    assert str(event["uid"]) == f"milestone-{closing.pk}@eid-guide"
+    assert event.decoded("dtend") == date(2023, 11, 1)
+    assert str(event["summary"]) == closing.title_en
+    assert str(event["description"]) == "\n".join(
+        [closing.summary_en, *(f"• {a}" for a in closing.what_to_do_en.splitlines()), "", url]
+    )
+    assert str(event["url"]) == url
+    assert str(event["transp"]) == "TRANSPARENT"
+    assert event["categories"].cats == ["Closed"]
+    changed = closing.updated_at.replace(microsecond=0)  # iCalendar keeps whole seconds
+    assert event.decoded("last-modified") == changed
+    assert event.decoded("dtstamp") == changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_self_services_are_listed_for_citizens_and_not_for_businesses(client, language):
+    from guidance.models import SelfService
+
+    names = [
+        s.name_en if language == "en" else s.name_da
+        for s in SelfService.objects.filter(published=True)
+    ]
+    assert names
+    citizen = client.get("/api/v1/status", {"date": "2024-01-01", "lang": language}).json()
+    business = client.get(
+        "/api/v1/status", {"date": "2024-01-01", "lang": language, "audience": "business"}
+    ).json()
+    assert citizen["self_services"] == names
+    assert business["self_services"] == []
+
+
+def test_the_csrf_page_is_a_whole_page_of_the_site_in_the_visitors_language():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert 'hreflang="da"' in html
+
+
+@pytest.mark.django_db
+def test_a_milestone_is_described_in_full(client):
+    Milestone.objects.filter(date="2023-10-31", audience="business").update(
+        date_note_da="Dagen er den officielle.", source_url=""
+    )
+    body = client.get("/api/v1/milestones", {"audience": "business", "lang": "da"}).json()
+    closing = Milestone.objects.get(date="2023-10-31", audience="business")
+    described = next(m for m in body["milestones"] if m["date"] == "2023-10-31")
+    assert described == {
+        "date": "2023-10-31",
+        "audience": "business",
+        "status": "closed",
+        "status_label": "Lukket",
+        "title": closing.title_da,
+        "summary": closing.summary_da,
+        "what_to_do": [line for line in closing.what_to_do_da.splitlines() if line.strip()],
+        "date_note": "Dagen er den officielle.",
+        "source_url": None,
+        "url": "https://testserver/da/?date=2023-10-31&audience=business",
+    }
+    launch = next(m for m in body["milestones"] if m["date"] == "2010-07-01")
+    assert (
+        launch["source_url"]
+        == Milestone.objects.get(date="2010-07-01", audience="business").source_url
+    )
+    assert launch["source_url"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_a_contradiction_is_explained_in_full():
+    with pytest.raises(ValidationError) as refused:
+        new_milestone(date(2023, 11, 1), NemIDStatus.LIMITED).clean()
+    assert refused.value.message_dict["status"] == [
+        "“Limited” on 2023-11-01 contradicts “Closed” on 2023-10-31: "
+        "NemID’s status only moves forward (active, restricted, limited, closed)."
+    ]
+
+
+@pytest.mark.django_db
+def test_an_edited_milestone_is_checked_against_the_others_not_its_old_self():
+    # Moving the closing day later as "limited": its old row (closed, earlier) is no neighbour.
+    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
+    closing.date = date(2023, 11, 5)
+    closing.status = NemIDStatus.LIMITED
+    closing.clean()
