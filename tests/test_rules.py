@@ -704,3 +704,14 @@ def test_an_edited_milestone_is_checked_against_the_others_not_its_old_self():
     closing.date = date(2023, 11, 5)
     closing.status = NemIDStatus.LIMITED
     closing.clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["eid.example.dk", "EID.EXAMPLE.X", "localhost:8080"])
+def test_the_openapi_document_names_the_server_it_was_asked_on(settings, host):
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [host.split(":")[0].lower()]
+    client = Client(headers={"x-forwarded-proto": "https", "host": host})
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["servers"] == [{"url": f"https://{host}"}]
