@@ -25,6 +25,14 @@ from guidance.models import (
 ONE_DAY = timedelta(days=1)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages and links read in English unless a test says otherwise (a request elsewhere in
+    the suite may leave another language active in this thread)."""
+    with translation.override("en"):
+        yield
+
+
 def day_around(day: date) -> list[tuple[date, bool]]:
     """The day before, of and after ``day``, each with whether ``day`` has come by then."""
     return [(day - ONE_DAY, False), (day, True), (day + ONE_DAY, True)]
