@@ -723,3 +723,21 @@ def test_the_openapi_document_names_the_server_it_was_asked_on(settings, host):
     client = Client(headers={"x-forwarded-proto": "https", "host": host})
     document = client.get("/api/v1/openapi.json").json()
     assert document["servers"] == [{"url": f"https://{host}"}]
+
+
+# Caches must know which answers depend on the visitor's languages.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/status", "/api/v1/milestones"])
+def test_an_api_answer_says_its_language_and_varies_by_accept_language(client, path):
+    chosen = client.get(path, headers={"accept-language": "da"})
+    assert chosen["Content-Language"] == "da"
+    assert chosen.json()["lang"] == "da"
+    assert "Accept-Language" in chosen["Vary"]
+    asked = client.get(path, {"lang": "en"}, headers={"accept-language": "da"})
+    assert asked["Content-Language"] == "en"
+    assert asked.json()["lang"] == "en"
+    refused = client.get(path, {"lang": "de"}, headers={"accept-language": "da"})
+    assert refused.status_code == 400
+    assert refused["Content-Language"] == "da"
