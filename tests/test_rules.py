@@ -442,11 +442,11 @@ def test_healthz_checks_a_shared_cache_by_reading_back_what_it_wrote(
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path)}}
     response = client.get("/healthz")
     assert response.status_code == status
-    assert response.json() == {
-        "status": "ok" if status == 200 else "unavailable",
-        "database": "ok",
-        "cache": cache_said,
-    }
+    body = response.json()
+    assert body["status"] == ("ok" if status == 200 else "unavailable")
+    assert body["database"] == "ok"
+    assert body["cache"] == cache_said
+    assert body["failed"] == ([] if status == 200 else ["cache"])
 
 
 # Edits by staff reach visitors, and calendars recognise an edited event as the same event.
@@ -477,12 +477,6 @@ def test_the_two_audiences_calendars_share_no_uid(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the content version (guidance.content.database_version) does not see the "
-    "requirements' m2m table, so a change made outside the admin (which also saves the way) "
-    "is not served; the content version is being reworked under issue 12",
-)
 def test_a_change_to_what_a_way_needs_is_served_at_once(client, django_capture_on_commit_callbacks):
     def needs() -> list[str]:
         body = client.get("/api/v1/status", {"date": "2024-01-01", "lang": "en"}).json()
@@ -530,8 +524,11 @@ def test_after_an_edit_a_warm_answer_needs_no_query(
 def test_after_a_local_edit_an_edit_elsewhere_still_shows_within_seconds(
     client, django_capture_on_commit_callbacks
 ):
-    import time_machine
+    import time
+
     from django.utils import timezone
+
+    from guidance.content import VERSION_CHECK_SECONDS
 
     closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
     closing.summary_en = "Edited here."
@@ -541,8 +538,9 @@ def test_after_a_local_edit_an_edit_elsewhere_still_shows_within_seconds(
     # Another process edits the row: no signal reaches this one, only the database changes.
     later = timezone.now() + timedelta(seconds=1)
     Milestone.objects.filter(pk=closing.pk).update(summary_en="Edited elsewhere.", updated_at=later)
-    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
-        assert summary_on(client, "2024-01-02") == "Edited elsewhere."
+    # Without a shared cache, this process asks the database again after a short while.
+    time.sleep(VERSION_CHECK_SECONDS + 0.5)
+    assert summary_on(client, "2024-01-02") == "Edited elsewhere."
 
 
 # Every field of the API's answer, so that none can go missing unnoticed.
