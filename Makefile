@@ -3,26 +3,37 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# What running needs (requirements.txt) and, for tests and tools, requirements-dev.txt on top.
+RUNTIME := $(VENV)/.installed-runtime
 INSTALLED := $(VENV)/.installed
 MO := locale/da/LC_MESSAGES/django.mo
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
-.PHONY: run test test-services lint format messages bench fuzz audit image-check clean
+.PHONY: run test test-services lint format messages bench fuzz audit image-check mutate clean
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 		{ echo "eID guide needs Python 3.12 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): requirements.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+$(INSTALLED): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(RUNTIME)
+
 messages: $(MO)
-$(MO): locale/da/LC_MESSAGES/django.po | $(INSTALLED)
+$(MO): locale/da/LC_MESSAGES/django.po | $(RUNTIME)
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext) to compile the Danish translations."; exit 1; }
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV) --verbosity 0
 
-run: $(INSTALLED) $(MO)
+# Serving needs only the runtime requirements, not the test tools (Playwright, Node, ...).
+run: $(RUNTIME) $(MO)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED) $(MO)
 	$(BIN)/python -m pytest
@@ -33,6 +44,17 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 test-services: $(INSTALLED) $(MO)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest --ignore=tests/browser
+
+# Mutation testing of guidance/ and eidguide/ with the fast suite ([tool.mutmut] in pyproject.toml),
+# then the score and every surviving mutant not listed as equivalent in tests/MUTANTS.md. Results
+# are kept in mutants/: a second run only retests what changed (`rm -rf mutants` for a clean one).
+MUTATE_CHILDREN ?= 2
+mutate: $(INSTALLED) $(MO)
+	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
+		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static \
+		$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || \
+		{ tail -n 40 mutants.log; exit 1; }
+	$(BIN)/python -m tools.mutation_report
 
 fuzz: $(INSTALLED) $(MO)
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py tests/test_openapi_conformance.py --hypothesis-show-statistics
@@ -51,7 +73,7 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts $(MO)
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts mutants mutants.log $(MO)
 
 bench: $(INSTALLED) $(MO)
 	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian's packages."; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }

@@ -1,9 +1,11 @@
-"""Settings for eID guide, read from the environment (and an optional ``.env`` file).
+"""Settings for eID guide, read from the environment (and an optional env file, see ENV_FILE).
 
 Every variable is listed in the README's configuration table. Production is the default:
 DEBUG is off, a SECRET_KEY is required, HTTPS is enforced.
 """
 
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +17,29 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+
+
+def env_file() -> Path | None:
+    """The env file to read, if any: the one ENV_FILE names (an empty ENV_FILE means none);
+    without ENV_FILE, the project's `.env` when it exists, but never under pytest, so that a
+    developer's `.env` cannot reach the tests (tests/testenv.py also sets ENV_FILE empty, which
+    the servers and commands the tests start inherit)."""
+    named = os.environ.get("ENV_FILE")
+    if named is not None:
+        if not named:
+            return None
+        path = Path(named)
+        if not path.is_file():
+            raise ImproperlyConfigured(f"ENV_FILE={named} is not a file.")
+        return path
+    if "pytest" in sys.modules:
+        return None
+    default = BASE_DIR / ".env"
+    return default if default.is_file() else None
+
+
+if (ENV_FILE := env_file()) is not None:
+    env.read_env(ENV_FILE)  # variables already in the environment win
 
 DEBUG = env.bool("DEBUG", default=False)
 

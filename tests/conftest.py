@@ -15,6 +15,8 @@ from guidance.middleware import responses
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
 hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
+# `make mutate` runs the fast suite once a mutant: a short, repeatable fuzz.
+hypothesis_settings.register_profile("mutate", max_examples=25, deadline=None, derandomize=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
@@ -34,9 +36,15 @@ def collected_static(tmp_path_factory):
     """Static files collected once, as in production (hashed names, gzip and brotli)."""
     from django.conf import settings
 
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
     # Tests create users; the production password hasher is slow by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # TEST_STATIC_ROOT: a folder to reuse across runs (`make mutate` runs the suite once a mutant,
+    # and collecting compresses every file); collected there only when it has no manifest yet.
+    reused = os.environ.get("TEST_STATIC_ROOT")
+    if reused and (Path(reused) / "staticfiles.json").is_file():
+        settings.STATIC_ROOT = Path(reused)
+        return settings.STATIC_ROOT
+    settings.STATIC_ROOT = Path(reused) if reused else tmp_path_factory.mktemp("staticfiles")
     call_command("collectstatic", interactive=False, verbosity=0)
     return settings.STATIC_ROOT
 

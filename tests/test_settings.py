@@ -35,8 +35,21 @@ def test_starting_without_a_secret_key_fails_with_a_clear_message():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_debug_is_off_unless_asked(settings):
-    assert settings.DEBUG is False
+def settings_in_a_process(expression: str, **env) -> str:
+    """The value of a settings expression in a fresh process, as production would read it (the
+    test process cannot tell: pytest-django forces DEBUG off whatever the settings say)."""
+    code = f"from django.conf import settings; print(repr({expression}))"
+    result = run_manage("shell", "-c", code, **{"SECRET_KEY": "x" * 60, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "False"), ({"DEBUG": "false"}, "False"), ({"DEBUG": "true"}, "True")],
+)
+def test_debug_is_off_unless_asked(environment, expected):
+    assert settings_in_a_process("settings.DEBUG", **environment) == expected
 
 
 def test_debug_runs_without_a_secret_key():

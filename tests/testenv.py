@@ -16,3 +16,6 @@ if os.environ.get("TEST_CACHE_URL"):
     os.environ["CACHE_URL"] = os.environ["TEST_CACHE_URL"]
 else:
     os.environ.pop("CACHE_URL", None)
+# No env file reaches the tests (a developer's .env with a DATABASE_URL would otherwise point
+# them at that database), nor the servers and commands they start, which inherit this.
+os.environ["ENV_FILE"] = ""

@@ -1,0 +1,81 @@
+"""`make mutate`'s summary: the mutation score and every surviving mutant.
+
+Reads mutmut's results (mutants/) and tests/MUTANTS.md, which lists the survivors judged
+equivalent or out of mutmut's reach, each with its reason (a line "- `pattern`: reason"; the
+pattern is a mutant name, `*` matching any characters). Survivors not listed there are printed
+for someone to kill with a test or to list with a reason.
+"""
+
+import fnmatch
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTED = ROOT / "tests" / "MUTANTS.md"
+KILLED = {"killed", "timeout", "caught by type check"}
+NOT_RUN = {"not checked", "skipped"}
+RESULT = re.compile(r"^\s*(\S+): (.+)$")
+ENTRY = re.compile(r"^- `([^`]+)`")
+
+
+def results() -> dict[str, str]:
+    """Every mutant's name and status, as `mutmut results --all true` prints them."""
+    mutmut = Path(sys.executable).parent / "mutmut"
+    output = subprocess.run(
+        [str(mutmut), "results", "--all", "true"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {m.group(1): m.group(2).strip() for m in map(RESULT.match, output.splitlines()) if m}
+
+
+def listed_patterns() -> list[str]:
+    if not LISTED.exists():
+        return []
+    return [m.group(1) for m in map(ENTRY.match, LISTED.read_text().splitlines()) if m]
+
+
+def function_of(name: str) -> str:
+    """guidance.models.xǁMilestoneǁclean__mutmut_3 -> guidance.models.Milestone.clean"""
+    base = name.rsplit("__mutmut_", 1)[0]
+    module, _, function = base.rpartition(".")
+    function = function.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
+    return f"{module}.{function}"
+
+
+def main() -> int:
+    statuses = results()
+    if not statuses:
+        print("mutate: no results; run `make mutate` first.")
+        return 1
+    tested = {name: s for name, s in statuses.items() if s not in NOT_RUN}
+    counts = Counter(tested.values())
+    killed = sum(counts[s] for s in KILLED)
+    survivors = sorted(name for name, s in tested.items() if s not in KILLED)
+    patterns = listed_patterns()
+    explained = [n for n in survivors if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+    unexplained = [n for n in survivors if n not in explained]
+    total = len(tested)
+    print(f"mutate: {total} mutants tested ({len(statuses) - total} not run)")
+    print("mutate: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())))
+    print(f"mutate: score {killed / total:.1%} killed ({killed} of {total})")
+    print(
+        f"mutate: {len(explained)} survivors listed in tests/MUTANTS.md as equivalent or out "
+        f"of mutmut's reach; score counting them out: {killed / (total - len(explained)):.1%}"
+    )
+    if unexplained:
+        print(f"mutate: {len(unexplained)} survivors not listed (see one: mutmut show NAME):")
+        for name in unexplained:
+            print(f"  {name}: {tested[name]}  [{function_of(name)}]")
+    else:
+        print("mutate: every survivor is listed in tests/MUTANTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
