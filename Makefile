@@ -44,6 +44,7 @@ lint: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/python -m tools.audit_dependencies
+	$(BIN)/python -m tools.openapi_tools lint
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

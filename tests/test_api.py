@@ -151,7 +151,7 @@ def test_open_data_is_read_only(method, path):
     strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
     response = getattr(strict, method)(path)
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert response.json()["error"]
 
 
