@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from guidance.advice import VisitorSituation
 from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
 from guidance.models import Audience
+from guidance.vocabulary import audience_error
 
+AUDIENCE_ANSWERS = {
+    Audience.CITIZEN: _("A person (citizen or resident)"),
+    Audience.BUSINESS: _("A company, authority or organisation"),
+}
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -34,12 +39,12 @@ class AdviceForm(forms.Form):
     )
     audience = forms.ChoiceField(
         label=_("Who is asking?"),
+        # Every audience is offered; the question names some more plainly than their label.
         choices=[
-            (Audience.CITIZEN, _("A person (citizen or resident)")),
-            (Audience.BUSINESS, _("A company, authority or organisation")),
+            (audience, AUDIENCE_ANSWERS.get(audience, audience.label)) for audience in Audience
         ],
         required=False,
-        error_messages={"invalid_choice": _("Choose “citizen” or “business” as the audience.")},
+        error_messages={"invalid_choice": audience_error()},
     )
     passport = forms.ChoiceField(
         label=_("Do you have a Danish passport?"),

@@ -3,11 +3,10 @@ date range, so that a new audience, status or language reaches every endpoint, f
 message and the OpenAPI document at once."""
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from guidance.models import FIRST_DATE, LAST_DATE, Audience, NemIDStatus
+from guidance.models import Audience, NemIDStatus
 
 
 def audiences() -> list[str]:
@@ -55,17 +54,9 @@ def _language_error() -> str:
     return _("Choose %(choices)s as the language.") % {"choices": one_of(languages())}
 
 
-def _date_range_error() -> str:
-    return _("Choose a date from %(first)s to %(last)s.") % {
-        "first": formats.date_format(FIRST_DATE),
-        "last": formats.date_format(LAST_DATE),
-    }
-
-
 # Lazy: form fields are built at import time, the message in the language of each request.
 audience_error = lazy(_audience_error, str)
 language_error = lazy(_language_error, str)
-date_range_error = _date_range_error
 
 
 def year_pattern(first: int, last: int) -> str:
