@@ -182,7 +182,12 @@ def schemas() -> dict:
         "AcceptedDates": obj(
             "The dates the API reads.",
             {
-                "forms": {"type": "array", "items": {"type": "string", "enum": DATE_FORMS}},
+                # Plain strings, not an enum: generators name enum members after their
+                # letters, and DD-MM-YYYY and DD/MM/YYYY would collide.
+                "forms": {
+                    **strings("The forms a date may be written in."),
+                    "examples": [DATE_FORMS],
+                },
                 "from": DATE,
                 "to": DATE,
                 "hint": {"type": "string"},
