@@ -406,3 +406,10 @@ def test_the_document_names_its_contact_licence_and_security(client, settings):
     operations = [document["paths"][p]["get"] for p in document["paths"]]
     assert [o["operationId"] for o in operations] == ["getStatus", "listMilestones"]
     assert all(o["tags"] and o["description"] for o in operations)
+
+
+@pytest.mark.parametrize(("day", "passed"), [("2023-06-29", False), ("2023-06-30", True)])
+def test_a_milestone_has_passed_on_its_own_day(client, day, passed):
+    body = api(client, "/api/v1/status", date=day).json()
+    limited = next(m for m in body["milestones"] if m["date"] == "2023-06-30")
+    assert limited["passed"] is passed

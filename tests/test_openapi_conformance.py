@@ -62,5 +62,11 @@ def test_api_conforms_to_its_openapi_document(case, test_connection_kept_open):
 
 @pytest.mark.django_db
 def test_the_served_document_is_the_one_tested(client):
-    served = client.get("/api/v1/openapi.json").json()
-    assert served == openapi_document("https://testserver/")
+    """What /api/v1/openapi.json serves is, but for the server's own address, what the
+    conformance run above tests the API against."""
+    import json
+
+    served = client.get("/api/v1/openapi.json").content.decode()
+    assert "https://testserver" in served
+    as_tested = json.loads(served.replace("https://testserver", "http://localhost"))
+    assert as_tested == schema.raw_schema
