@@ -305,6 +305,16 @@ HEADERS = {
         "The methods this address answers.", {"type": "string", "const": "GET, HEAD, OPTIONS"}
     ),
     "RetryAfter": header("Seconds to wait before asking again."),
+    "AccessControlAllowMethods": header(
+        "The methods a script on another origin may use.", {"type": "string", "const": "GET, HEAD"}
+    ),
+    "AccessControlAllowHeaders": header(
+        "The request headers a script on another origin may send.",
+        {"type": "string", "const": "If-None-Match, If-Modified-Since"},
+    ),
+    "AccessControlMaxAge": header(
+        "Seconds a browser may keep this preflight answer.", {"type": "string"}
+    ),
 }
 
 ERRORS = {
@@ -350,6 +360,15 @@ def responses() -> dict:
     }
     return {
         **errors,
+        "Preflight": {
+            "description": "Any origin may GET and HEAD here, sending the conditional headers.",
+            "headers": {
+                "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
+                "Access-Control-Allow-Methods": ref("headers", "AccessControlAllowMethods"),
+                "Access-Control-Allow-Headers": ref("headers", "AccessControlAllowHeaders"),
+                "Access-Control-Max-Age": ref("headers", "AccessControlMaxAge"),
+            },
+        },
         "NotModified": {
             "description": "The client's copy (If-None-Match or If-Modified-Since) is current.",
             "headers": {**CORS_HEADERS, **CACHE_HEADERS},
@@ -382,6 +401,27 @@ def operation(
             "200": ok,
             "304": ref("responses", "NotModified"),
             **{status: ref("responses", name) for status, name in ERROR_STATUSES.items()},
+        },
+    }
+
+
+def preflight(operation_id: str, tag: str) -> dict:
+    """The CORS preflight a browser sends before a GET with If-None-Match or If-Modified-Since."""
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": "CORS preflight",
+        "description": (
+            "What a browser asks before a cross-origin GET that sends If-None-Match or "
+            "If-Modified-Since. Scripts do not call it themselves."
+        ),
+        "responses": {
+            "204": ref("responses", "Preflight"),
+            **{
+                status: ref("responses", name)
+                for status, name in ERROR_STATUSES.items()
+                if status in ("414", "429", "431", "500")
+            },
         },
     }
 
@@ -426,7 +466,8 @@ def openapi_document(server_url: str) -> dict:
                     "milestone and the ways to get MitID that suit the visitor's situation.",
                     ["date", "audience", "passport", "smartphone", "lang", *conditional],
                     answer("StatusAnswer", "The answer for the date."),
-                )
+                ),
+                "options": preflight("preflightStatus", "status"),
             },
             "/api/v1/milestones": {
                 "get": operation(
@@ -436,7 +477,8 @@ def openapi_document(server_url: str) -> dict:
                     "Every published milestone, oldest first, for one audience or for all.",
                     ["audience_filter", "lang", *conditional],
                     answer("MilestoneList", "The milestones, oldest first."),
-                )
+                ),
+                "options": preflight("preflightMilestones", "milestones"),
             },
         },
         "components": {

@@ -413,3 +413,16 @@ def test_a_milestone_has_passed_on_its_own_day(client, day, passed):
     body = api(client, "/api/v1/status", date=day).json()
     limited = next(m for m in body["milestones"] if m["date"] == "2023-06-30")
     assert limited["passed"] is passed
+
+
+def test_the_preflight_is_documented_as_answered(client):
+    document = client.get("/api/v1/openapi.json").json()
+    headers = document["components"]["headers"]
+    for path in ("/api/v1/status", "/api/v1/milestones"):
+        response = client.options(path)
+        assert response.status_code == 204
+        documented = document["paths"][path]["options"]["responses"]["204"]
+        assert documented == {"$ref": "#/components/responses/Preflight"}
+        for name, header in document["components"]["responses"]["Preflight"]["headers"].items():
+            schema = headers[header["$ref"].rsplit("/", 1)[1]]["schema"]
+            assert response[name] == schema.get("const", response[name])
