@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from guidance.models import FIRST_DATE, LAST_DATE, Audience, NemIDStatus
@@ -122,3 +123,42 @@ def test_a_new_audience_is_accepted_and_named_by_every_endpoint_alike():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "a new audience reaches every endpoint" in result.stdout
+
+
+LANGUAGE_TAGS = st.sampled_from(["da", "da-DK", "en", "en-GB", "de", "fr-CA", "*", "nb", "DA"])
+
+
+@st.composite
+def accept_language_headers(draw) -> str:
+    tags = draw(st.lists(LANGUAGE_TAGS, max_size=4))
+    qualities = draw(st.lists(st.sampled_from(["", ";q=0.9", ";q=0.5", ";q=0.1"]), min_size=4))
+    return ", ".join(tag + quality for tag, quality in zip(tags, qualities, strict=False))
+
+
+def expected_language(header: str) -> str:
+    """The first site language the header asks for, by quality then order; else English."""
+    asked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, quality = part.strip().partition(";q=")
+        if tag:
+            asked.append((-float(quality or 1), position, tag.split("-")[0].lower()))
+    for _quality, _position, base in sorted(asked):
+        if base in ("en", "da"):
+            return base
+    return "en"
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=150)
+@given(header=accept_language_headers(), cookie=st.sampled_from(["", "da", "en", "de"]))
+def test_the_api_language_is_the_accept_languages_never_the_cookies(header, cookie):
+    """Whatever cookie a client holds and whatever came before, the answer follows
+    Accept-Language: a cookie can neither choose the language nor poison the cache."""
+    from django.test import Client
+
+    visitor = Client(headers={"x-forwarded-proto": "https"})
+    if cookie:
+        visitor.cookies["django_language"] = cookie
+    response = visitor.get("/api/v1/milestones", headers={"accept-language": header})
+    assert response.json()["lang"] == expected_language(header), header
+    assert response["Content-Language"] == expected_language(header)
