@@ -50,11 +50,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "eidguide.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "guidance.middleware.HealthCheckMiddleware",
     "guidance.middleware.PublicResponseCacheMiddleware",
     "eidguide.middleware.ExactVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "guidance.admin_requests.AdminFormLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -87,11 +89,34 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+# How long a statement waits for the database: for SQLite's write lock, or to connect to
+# PostgreSQL. The public pages do not wait for it: they serve the content held in memory.
+DATABASE_TIMEOUT = env.float("DATABASE_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real single-instance database: a write transaction takes the write lock when
+    # it begins (IMMEDIATE), so two saves at once queue for it instead of failing with "database
+    # is locked"; WAL lets visitors read while an editor writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=DATABASE_TIMEOUT,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", max(1, round(DATABASE_TIMEOUT / 3))
+        )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eidguide")}
+# A shared cache that does not answer costs at most this long (seconds), once a second a process:
+# the app then serves what it holds (guidance.content).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_TIMEOUT, socket_timeout=CACHE_TIMEOUT
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -113,7 +138,16 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# Behind PROXY_COUNT proxies (1 behind the edge), the client's address is read from
+# X-Forwarded-For by django-ipware, counting from the right: the nearest proxy is REMOTE_ADDR and
+# each proxy appends the address it received the request from, so ipware's count of proxies
+# *listed* in the header is one less. A client's own prefix to the header is never trusted.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
+IPWARE_STRICT = False  # a longer header (a client's own prefix) is read from the right, not refused
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("da", _("Danish"))]
@@ -177,6 +211,8 @@ PERMISSIONS_POLICY = (
 
 # Refuse oversized input before it reaches a view.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The admin's bulk edit of self-services sends about three fields a row (guidance.admin_requests).
+ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 LOGGING = {

@@ -1,4 +1,5 @@
-"""The API from a web page on another origin, in a real browser: what CORS lets a script do.
+"""The API from a web page on another origin, in a real browser: what CORS lets a script do,
+conditional requests (304 with the 200's CORS headers, guidance/middleware.py) included.
 
 The page is served by a second server on another loopback port (another origin); its script
 calls the app's API with fetch(), as an integrator's site would.
@@ -19,14 +20,6 @@ pytestmark = pytest.mark.browser
 PAGE = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
 <body><h1>Another site that uses the eID guide API</h1></body></html>"""
-
-# Conditional GET with CORS on the 304 is the edge helper's part (guidance/middleware.py);
-# until it is merged, the 304 carries no Access-Control-Allow-Origin and the browser refuses it.
-NEEDS_CONDITIONAL_GET = pytest.mark.xfail(
-    strict=True,
-    reason="needs conditional GET in guidance/middleware.py: 304 with the 200's CORS headers, "
-    "Last-Modified (the edge helper's part)",
-)
 
 
 class OtherSite(BaseHTTPRequestHandler):
@@ -83,7 +76,6 @@ def test_the_page_is_on_another_origin(elsewhere, site):
     assert origin.startswith("http://127.0.0.1:")
 
 
-@NEEDS_CONDITIONAL_GET
 def test_a_script_elsewhere_reads_the_etag_and_gets_304(elsewhere, site):
     result = elsewhere.evaluate(
         FETCH_TWICE, [f"{site}/api/v1/status?date=2023-07-01", "If-None-Match"]
@@ -95,7 +87,6 @@ def test_a_script_elsewhere_reads_the_etag_and_gets_304(elsewhere, site):
     assert result["secondBody"] == 0
 
 
-@NEEDS_CONDITIONAL_GET
 def test_a_script_elsewhere_reads_last_modified_and_gets_304(elsewhere, site):
     url = f"{site}/api/v1/milestones?lang=da"
     result = elsewhere.evaluate(FETCH_TWICE, [url, "If-Modified-Since"])
