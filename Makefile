@@ -67,6 +67,7 @@ lint: $(INSTALLED)
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
+	$(BIN)/python -m tools.openapi_tools lint
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -15,11 +15,10 @@ class RequestLimitsMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
-            return HttpResponse(
-                f"The address is too long: at most {MAX_QUERY_STRING} characters after the “?”.",
-                status=414,
-                content_type="text/plain; charset=utf-8",
+            message = (
+                f"The address is too long: at most {MAX_QUERY_STRING} characters after the “?”."
             )
+            return self.refuse(request, 414, message)
         for name, value in request.META.items():
             if (
                 name.startswith("HTTP_")
@@ -27,12 +26,41 @@ class RequestLimitsMiddleware:
                 and len(value) > MAX_HEADER_VALUE
             ):
                 header = name[5:].replace("_", "-").title()
-                return HttpResponse(
-                    f"The {header} header is too long: at most {MAX_HEADER_VALUE} characters.",
-                    status=431,
-                    content_type="text/plain; charset=utf-8",
-                )
+                message = f"The {header} header is too long: at most {MAX_HEADER_VALUE} characters."
+                return self.refuse(request, 431, message)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, status: int, message: str) -> HttpResponse:
+        """The refusal: JSON in the API's error shape on the open data, plain text elsewhere."""
+        from guidance.api import error_json, is_open_data
+
+        if is_open_data(request.path):
+            return error_json(status, message)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class ExactVaryMiddleware:
+    """Lets a view say exactly which request headers its body depends on.
+
+    LocaleMiddleware adds ``Vary: Accept-Language`` to every response outside the language
+    prefixes. A view that sets ``response.vary_exactly`` (guidance.api.vary_exactly) gets that
+    Vary instead, so caches (ours, the edge's, browsers') keep one copy where the body is one.
+    Sits just outside LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        exact = getattr(response, "vary_exactly", None)
+        if exact is not None:
+            if exact:
+                response["Vary"] = ", ".join(exact)
+            elif "Vary" in response:
+                del response["Vary"]
+        return response
 
 
 class SecurityHeadersMiddleware:

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "guidance.middleware.HealthCheckMiddleware",
     "guidance.middleware.PublicResponseCacheMiddleware",
+    "eidguide.middleware.ExactVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -270,3 +271,21 @@ except ValueError:
     raise ImproperlyConfigured(
         "ACCESSIBILITY_TESTED_ON must be a date written YYYY-MM-DD, for example 2026-11-25."
     ) from None
+# Open data (the API and the calendar feed): who answers for them and on what terms. The data's
+# facts come from the Agency for Digital Government's page, so the default licence says so.
+OPEN_DATA_SOURCE_URL = "https://lifeindenmark.borger.dk/apps-and-digital-services/nemid"
+OPEN_DATA_CONTACT_NAME = env.str("OPEN_DATA_CONTACT_NAME", default="eID guide")
+OPEN_DATA_CONTACT_URL = env.str("OPEN_DATA_CONTACT_URL", default="")  # default: the API page
+OPEN_DATA_CONTACT_EMAIL = env.str("OPEN_DATA_CONTACT_EMAIL", default="")
+OPEN_DATA_LICENSE_NAME = env.str(
+    "OPEN_DATA_LICENSE_NAME",
+    default=(
+        "Facts from the Agency for Digital Government's page on lifeindenmark.borger.dk; "
+        "reuse them on its terms"
+    ),
+)
+OPEN_DATA_LICENSE_URL = env.str("OPEN_DATA_LICENSE_URL", default=OPEN_DATA_SOURCE_URL)
+# The calendar feed's event UIDs end in this domain; keep it once subscribers exist.
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="localhost")
+# How often calendar apps should fetch the feed again (an ISO 8601 duration).
+CALENDAR_REFRESH_INTERVAL = env.str("CALENDAR_REFRESH_INTERVAL", default="P1D")

@@ -23,3 +23,8 @@ urlpatterns = [
         path("api/", views.api_docs, name="api-docs"),
     ),
 ]
+
+# Errors are JSON in the API's error shape under /api/ and on the feed, pages elsewhere.
+handler400 = "guidance.api.bad_request"
+handler404 = "guidance.api.page_not_found"
+handler500 = "guidance.api.server_error"

@@ -6,47 +6,98 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from guidance.advice import Advice, UnsuitableOption, in_force_on
 from guidance.content import current_advice, current_content
 from guidance.dates import accepted_forms
 from guidance.forms import AdviceForm
-from guidance.models import Audience, EnrollmentOption, Milestone
-from guidance.openapi import openapi_document
+from guidance.models import FIRST_DATE, LAST_DATE, Audience, EnrollmentOption, Milestone
+from guidance.openapi import DATE_FORMS, openapi_document
+from guidance.vocabulary import audience_error, language_error, languages
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+MAX_ACCEPT_LANGUAGE = 500
+OPEN_DATA_PATHS = ("/api/", "/milestones.ics")
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# What a browser script on another origin may send and read (CORS, for a read-only API).
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
 
 
-def read_only(view: Callable) -> Callable:
-    """GET and HEAD only (405 with a JSON body otherwise); readable from any origin."""
+def is_open_data(path: str) -> bool:
+    """Whether an address belongs to the open data (API and feed): errors there are JSON."""
+    return path.startswith(OPEN_DATA_PATHS)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = JsonResponse(
-                {"error": _("Only GET and HEAD are allowed here."), "allowed": ["GET", "HEAD"]},
-                status=405,
-            )
-            response["Allow"] = "GET, HEAD"
-        else:
-            response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
 
-    # Nothing here changes state, so CSRF protection has nothing to protect: a POST gets the
-    # 405 above, not a CSRF 403.
-    return csrf_exempt(wrapper)
+def with_cors(response: HttpResponse) -> HttpResponse:
+    """Any origin may read the response, its ETag and Last-Modified included."""
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def vary_exactly(response: HttpResponse, *headers: str) -> HttpResponse:
+    """Vary on these request headers and nothing else (eidguide.middleware.ExactVaryMiddleware
+    undoes the Accept-Language that LocaleMiddleware adds to every response)."""
+    response.vary_exactly = headers
+    return response
 
 
 def json_response(data: dict, status: int = 200) -> JsonResponse:
     """A JSON response that keeps Danish letters readable."""
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error_json(
+    status: int, message: str, field: str | None = None, errors: dict | None = None, **extra
+) -> JsonResponse:
+    """An error in the one shape every error under /api/ has (README, "Open data")."""
+    body = {"error": str(message), "status": status, "field": field, "errors": errors or {}}
+    return with_cors(json_response({**body, **extra}, status=status))
+
+
+def preflight() -> HttpResponse:
+    """204 to a CORS preflight: GET and HEAD, with the conditional-request headers."""
+    response = HttpResponse(status=204)
+    for name, value in PREFLIGHT_HEADERS.items():
+        response[name] = value
+    return vary_exactly(response)
+
+
+def read_only(view: Callable) -> Callable:
+    """GET and HEAD only (OPTIONS answers a CORS preflight; 405 in JSON otherwise); readable
+    from any origin."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = preflight()
+        elif request.method not in ("GET", "HEAD"):
+            with translation.override(accept_language(request)):
+                response = error_json(405, _("Only GET and HEAD are allowed here."))
+            response["Allow"] = ALLOWED_METHODS
+            vary_exactly(response, "Accept-Language")
+        else:
+            response = view(request, *args, **kwargs)
+        return with_cors(response)
+
+    # Nothing here changes state, so CSRF protection has nothing to protect: a POST gets the
+    # 405 above, not a CSRF 403.
+    return csrf_exempt(wrapper)
 
 
 class LanguageForm(forms.Form):
@@ -55,7 +106,7 @@ class LanguageForm(forms.Form):
     lang = forms.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,
-        error_messages={"invalid_choice": gettext_lazy("Choose “en” or “da” as the language.")},
+        error_messages={"invalid_choice": language_error()},
     )
 
 
@@ -69,34 +120,45 @@ class MilestonesQuery(LanguageForm):
     audience = forms.ChoiceField(
         choices=Audience.choices,
         required=False,
-        error_messages={
-            "invalid_choice": gettext_lazy("Choose “citizen” or “business” as the audience.")
-        },
+        error_messages={"invalid_choice": audience_error()},
     )
 
 
-def response_language(request: HttpRequest) -> str:
-    """The language asked for with ?lang=, or by Accept-Language; English when unsure."""
+def accept_language(request: HttpRequest) -> str:
+    """The first of the site's languages that Accept-Language asks for; else the default.
+    Never a cookie: answers are cached by Accept-Language, not by cookie."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in parse_accept_lang_header(header[:MAX_ACCEPT_LANGUAGE]):
+        base = code.split("-")[0].lower()
+        if base in languages():
+            return base
+    return languages()[0]
+
+
+def asked_language(request: HttpRequest) -> str | None:
+    """The language asked for with ?lang=, when it is one the site speaks."""
     asked = request.GET.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
-    preferred = translation.get_language_from_request(request)
-    return preferred if preferred in LANGUAGES else "en"
+    return asked if asked in languages() else None
+
+
+def response_language(request: HttpRequest) -> str:
+    """The language asked for with ?lang=, else by Accept-Language; English when unsure."""
+    return asked_language(request) or accept_language(request)
 
 
 def error_response(form: forms.Form) -> JsonResponse:
     """400 naming the first field that is wrong, with every message and what is accepted."""
     errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
     field = next(iter(errors))
-    body = {"error": errors[field][0], "field": field, "errors": errors}
+    extra = {}
     if field == "date":
-        body["accepted"] = {
-            "forms": ["YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "DD/MM/YYYY"],
-            "from": "1900-01-01",
-            "to": "2100-12-31",
+        extra["accepted"] = {
+            "forms": DATE_FORMS,
+            "from": FIRST_DATE.isoformat(),
+            "to": LAST_DATE.isoformat(),
             "hint": accepted_forms(),
         }
-    return json_response(body, status=400)
+    return error_json(400, errors[field][0], field, errors, **extra)
 
 
 def answer_with(
@@ -110,8 +172,8 @@ def answer_with(
             response = error_response(form)
         else:
             response = json_response({"lang": language, **build(form, language)})
-    if not request.GET.get("lang"):
-        response["Vary"] = "Accept-Language"
+    # The body depends on Accept-Language only when ?lang= did not choose the language.
+    vary_exactly(response, *([] if asked_language(request) else ["Accept-Language"]))
     response["Content-Language"] = language
     return response
 
@@ -233,4 +295,38 @@ def milestones(request: HttpRequest) -> JsonResponse:
 @read_only
 def openapi(request: HttpRequest) -> JsonResponse:
     """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
-    return json_response(openapi_document(request.build_absolute_uri("/")))
+    return vary_exactly(json_response(openapi_document(request.build_absolute_uri("/"))))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for a request Django refuses before a view sees it (too many query fields)."""
+    if not is_open_data(request.path):
+        return defaults.bad_request(request, exception)
+    with translation.override(accept_language(request)):
+        if isinstance(exception, TooManyFieldsSent):
+            message = _("Too many parameters: send at most %(count)s.") % {
+                "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            }
+        else:
+            message = _("This request cannot be answered as it is.")
+        return error_json(400, message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: nothing at this address."""
+    if not is_open_data(request.path):
+        return defaults.page_not_found(request, exception)
+    with translation.override(accept_language(request)):
+        return error_json(
+            404,
+            _("There is nothing at this address. The API is described at %(url)s.")
+            % {"url": reverse("api-openapi")},
+        )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: something failed here; the API still answers in its error shape."""
+    if not is_open_data(request.path):
+        return defaults.server_error(request)
+    with translation.override(accept_language(request)):
+        return error_json(500, _("Something went wrong on our side. Please try again later."))

@@ -32,6 +32,16 @@ def accepted_forms() -> str:
     )
 
 
+def date_range_error() -> str:
+    """The accepted range, as a sentence in the active language's date format."""
+    from django.utils import formats
+
+    return _("Choose a date from %(first)s to %(last)s.") % {
+        "first": formats.date_format(FIRST_DATE),
+        "last": formats.date_format(LAST_DATE),
+    }
+
+
 def parse_date(text: str) -> date:
     """The calendar date in ``text`` (ISO or day-first), or a DateError saying what is wrong."""
     if len(text) > MAX_DATE_LENGTH:
@@ -52,5 +62,5 @@ def parse_date(text: str) -> date:
             _("%(text)s is not a real calendar date.") % {"text": text} + " " + accepted_forms()
         ) from None
     if not FIRST_DATE <= parsed <= LAST_DATE:
-        raise DateError(_("Choose a date from 1 January 1900 to 31 December 2100."))
+        raise DateError(date_range_error())
     return parsed

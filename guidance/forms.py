@@ -4,13 +4,17 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guidance.advice import VisitorSituation, other_audience
 from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
 from guidance.models import Audience
+from guidance.vocabulary import audience_error
 
+AUDIENCE_ANSWERS = {
+    Audience.CITIZEN: _("A person (citizen or resident)"),
+    Audience.BUSINESS: _("A company, authority or organisation"),
+}
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -38,12 +42,12 @@ class AdviceForm(forms.Form):
     )
     audience = forms.ChoiceField(
         label=_("Who is asking?"),
+        # Every audience is offered; the question names some more plainly than their label.
         choices=[
-            (Audience.CITIZEN, _("A person (citizen or resident)")),
-            (Audience.BUSINESS, _("A company, authority or organisation")),
+            (audience, AUDIENCE_ANSWERS.get(audience, audience.label)) for audience in Audience
         ],
         required=False,
-        error_messages={"invalid_choice": _("Choose “citizen” or “business” as the audience.")},
+        error_messages={"invalid_choice": audience_error()},
     )
     passport = forms.ChoiceField(
         label=_("Do you have a Danish passport?"),
@@ -75,13 +79,6 @@ class AdviceForm(forms.Form):
         if other != Audience.CITIZEN:
             query["audience"] = other
         return f"?{urlencode(query)}"
-
-    def calendar_query(self) -> str:
-        """The calendar feed's query for this audience, in the active language."""
-        query = {"lang": get_language()}
-        if self.cleaned_data["audience"] != Audience.CITIZEN:
-            query = {"audience": self.cleaned_data["audience"], **query}
-        return urlencode(query)
 
     def is_today(self) -> bool:
         """Whether the visitor asked about today (gave no date)."""

@@ -1,250 +1,490 @@
-"""The OpenAPI 3.1 description of /api/v1. Tests run the API against it (schemathesis)."""
+"""The OpenAPI 3.1 description of /api/v1. Tests run the API against it (schemathesis), lint it
+(Redocly, Spectral, openapi-spec-validator) and generate clients from it.
 
-YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
-MONTH = r"(0?[1-9]|1[0-2])"
-DAY = r"(0?[1-9]|[12][0-9]|3[01])"
-DAY_FIRST = rf"{DAY}-{MONTH}-{YEAR}|{DAY}\.{MONTH}\.{YEAR}|{DAY}/{MONTH}/{YEAR}"
-DATE_PATTERN = rf"^\s*({YEAR}-{MONTH}-{DAY}|{DAY_FIRST})?\s*$"
+Every enum comes from the models' TextChoices and settings.LANGUAGES, the date pattern from the
+date range (guidance.vocabulary): nothing here is a copy of the vocabulary.
+"""
+
+from django.conf import settings
+
+from guidance.models import FIRST_DATE, LAST_DATE
+from guidance.vocabulary import audiences, languages, statuses, year_pattern
+
 # An empty parameter counts as not given, as an HTML form sends it ("I'd rather not say").
 NOT_GIVEN = ""
-STATUSES = ["not_launched", "active", "restricted", "limited", "closed"]
-AUDIENCES = ["citizen", "business"]
-LANGUAGES = ["en", "da"]
+ANSWERS = ["yes", "no"]
+DATE_FORMS = ["YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "DD/MM/YYYY"]
+TAGS = {
+    "status": "NemID's status on a date, and what to do.",
+    "milestones": "The milestones of NemID's phase-out.",
+}
 
 
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
+def date_pattern() -> str:
+    """The dates the API reads, as a regular expression over the accepted years."""
+    year = year_pattern(FIRST_DATE.year, LAST_DATE.year)
+    month = r"(0?[1-9]|1[0-2])"
+    day = r"(0?[1-9]|[12][0-9]|3[01])"
+    day_first = rf"{day}-{month}-{year}|{day}\.{month}\.{year}|{day}/{month}/{year}"
+    return rf"^\s*({year}-{month}-{day}|{day_first})?\s*$"
+
+
+def ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def schema(name: str) -> dict:
+    return ref("schemas", name)
+
+
+def nullable(value: dict) -> dict:
+    return {"anyOf": [value, {"type": "null"}]}
+
+
+def strings(description: str = "") -> dict:
+    value = {"type": "array", "items": {"type": "string"}}
+    return {**value, "description": description} if description else value
+
+
+def obj(description: str, properties: dict) -> dict:
+    """An object whose every property is always sent (nullable ones may be null)."""
+    return {
+        "type": "object",
+        "description": description,
+        "required": list(properties),
+        "properties": properties,
+    }
 
 
 DATE = {"type": "string", "format": "date"}
+URL = {"type": "string", "format": "uri"}
 
-PARAMETERS = {
-    "date": {
-        "name": "date",
-        "in": "query",
-        "required": False,
-        "description": (
-            "The day to answer for: YYYY-MM-DD, or day first as DD-MM-YYYY, DD.MM.YYYY or "
-            "DD/MM/YYYY, from 1900-01-01 to 2100-12-31. Default: today in Europe/Copenhagen. "
-            "A day the calendar does not have (30 February) gets a 400 that says so."
+
+def schemas() -> dict:
+    """The component schemas: every field the API always sends is required."""
+    milestone = {
+        "date": {**DATE, "description": "The first day on which the status holds."},
+        "audience": schema("Audience"),
+        "status": schema("NemIDStatus"),
+        "status_label": {"type": "string", "description": "The status, for people."},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "what_to_do": strings("One action an item."),
+        "date_note": nullable({"type": "string", "description": "When the day is not exact."}),
+        "source_url": nullable({**URL, "description": "The official page the fact is from."}),
+        "url": {**URL, "description": "The advice page for this day."},
+    }
+    return {
+        "Audience": {
+            "type": "string",
+            "enum": audiences(),
+            "description": "Who is asking: a person, or a company using NemID for business.",
+        },
+        "AudienceParameter": {
+            "type": "string",
+            "enum": [*audiences(), NOT_GIVEN],
+            "description": "An audience, or empty for the default.",
+        },
+        "NemIDStatus": {
+            "type": "string",
+            "enum": statuses(),
+            "description": "NemID's status, in the order the phase-out passes through them.",
+        },
+        "Language": {
+            "type": "string",
+            "enum": languages(),
+            "description": "The language of labels and texts.",
+        },
+        "LanguageParameter": {
+            "type": "string",
+            "enum": [*languages(), NOT_GIVEN],
+            "description": "A language, or empty for Accept-Language.",
+        },
+        "YesNoParameter": {
+            "type": "string",
+            "enum": [*ANSWERS, NOT_GIVEN],
+            "description": "Yes, no, or empty for not saying.",
+        },
+        "Milestone": obj("A day from which NemID has a new status for one audience.", milestone),
+        "MilestoneOnDate": obj(
+            "A milestone, and whether it has passed on the asked date.",
+            {**milestone, "passed": {"type": "boolean", "description": "On or before the date."}},
         ),
-        "schema": {"type": "string", "maxLength": 40, "pattern": DATE_PATTERN},
-        "example": "2023-07-01",
-    },
-    "audience": {
-        "name": "audience",
-        "in": "query",
-        "required": False,
-        "description": "Who is asking. Default: citizen.",
-        "schema": {"type": "string", "enum": [*AUDIENCES, NOT_GIVEN]},
-    },
-    "audience_filter": {
-        "name": "audience",
-        "in": "query",
-        "required": False,
-        "description": "Only this audience's milestones. Default: both.",
-        "schema": {"type": "string", "enum": [*AUDIENCES, NOT_GIVEN]},
-    },
-    "passport": {
-        "name": "passport",
-        "in": "query",
-        "required": False,
-        "description": "Whether the visitor has a Danish passport; narrows the ways to get MitID.",
-        "schema": {"type": "string", "enum": ["yes", "no", NOT_GIVEN]},
-    },
-    "smartphone": {
-        "name": "smartphone",
-        "in": "query",
-        "required": False,
-        "description": "Whether the visitor has a smartphone; narrows the ways to get MitID.",
-        "schema": {"type": "string", "enum": ["yes", "no", NOT_GIVEN]},
-    },
-    "lang": {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "description": "Language of labels and texts. Default: by Accept-Language, else en.",
-        "schema": {"type": "string", "enum": [*LANGUAGES, NOT_GIVEN]},
-    },
-}
-
-SCHEMAS = {
-    "Milestone": {
-        "type": "object",
-        "required": ["date", "audience", "status", "status_label", "title", "summary", "url"],
-        "properties": {
-            "date": DATE,
-            "audience": {"type": "string", "enum": AUDIENCES},
-            "status": {"type": "string", "enum": STATUSES},
-            "status_label": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "what_to_do": {"type": "array", "items": {"type": "string"}},
-            "date_note": _nullable({"type": "string"}),
-            "source_url": _nullable({"type": "string", "format": "uri"}),
-            "url": {"type": "string", "format": "uri", "description": "The advice page."},
-            "passed": {"type": "boolean", "description": "On or before the asked date."},
-        },
-    },
-    "EnrollmentOption": {
-        "type": "object",
-        "required": ["slug", "name", "summary", "requirements", "url"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "summary": {"type": "string"},
-            "steps": {"type": "array", "items": {"type": "string"}},
-            "requirements": {"type": "array", "items": {"type": "string"}},
-            "requirement_codes": {"type": "array", "items": {"type": "string"}},
-            "available_from": _nullable(DATE),
-            "available_until": _nullable(DATE),
-            "url": _nullable({"type": "string", "format": "uri"}),
-        },
-    },
-    "Status": {
-        "type": "object",
-        "required": [
-            "date",
-            "audience",
-            "lang",
-            "nemid",
-            "next_milestone",
-            "milestones",
-            "enrollment_options",
-        ],
-        "properties": {
-            "date": DATE,
-            "is_today": {"type": "boolean"},
-            "audience": {"type": "string", "enum": AUDIENCES},
-            "lang": {"type": "string", "enum": LANGUAGES},
-            "nemid": {
-                "type": "object",
-                "required": ["status", "label", "since"],
-                "properties": {
-                    "status": {"type": "string", "enum": STATUSES},
-                    "label": {"type": "string"},
-                    "summary": {"type": "string"},
-                    "since": _nullable(DATE),
-                },
+        "NemIDOnDate": obj(
+            "NemID's status on the date.",
+            {
+                "status": schema("NemIDStatus"),
+                "label": {"type": "string", "description": "The status, for people."},
+                "summary": {"type": "string"},
+                "since": nullable({**DATE, "description": "The day the status began."}),
             },
-            "next_milestone": _nullable(
-                {
+        ),
+        "NextMilestone": obj(
+            "The next change of status after the date.",
+            {"date": DATE, "status": schema("NemIDStatus"), "title": {"type": "string"}},
+        ),
+        "EnrollmentOption": obj(
+            "A way to get MitID.",
+            {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "summary": {"type": "string"},
+                "steps": strings("One step an item."),
+                "requirements": strings("What the visitor needs, for people."),
+                "requirement_codes": strings("What the visitor needs, as codes."),
+                "available_from": nullable(DATE),
+                "available_until": nullable(DATE),
+                "url": nullable(URL),
+            },
+        ),
+        "UnsuitableOption": obj(
+            "A way to get MitID that needs something the visitor said they lack.",
+            {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "missing": strings("What is missing, for people."),
+                "missing_codes": strings("What is missing, as codes."),
+            },
+        ),
+        "Situation": obj(
+            "What the visitor said (null: not said).",
+            {
+                "passport": nullable({"type": "boolean"}),
+                "smartphone": nullable({"type": "boolean"}),
+            },
+        ),
+        "StatusAnswer": obj(
+            "NemID's status on a date, what to do, and the ways to get MitID.",
+            {
+                "lang": schema("Language"),
+                "date": DATE,
+                "is_today": {"type": "boolean", "description": "No date was given."},
+                "audience": schema("Audience"),
+                "nemid": schema("NemIDOnDate"),
+                "next_milestone": nullable(schema("NextMilestone")),
+                "actions": strings("What to do now."),
+                "milestones": {"type": "array", "items": schema("MilestoneOnDate")},
+                "enrollment_options": {"type": "array", "items": schema("EnrollmentOption")},
+                "unsuitable_options": {"type": "array", "items": schema("UnsuitableOption")},
+                "self_services": strings("Self-services that need MitID (citizens only)."),
+                "url": {**URL, "description": "The advice page for this answer."},
+                "situation": schema("Situation"),
+            },
+        ),
+        "MilestoneList": obj(
+            "Every published milestone, oldest first.",
+            {
+                "lang": schema("Language"),
+                "audience": nullable(schema("Audience")),
+                "milestones": {"type": "array", "items": schema("Milestone")},
+            },
+        ),
+        "AcceptedDates": obj(
+            "The dates the API reads.",
+            {
+                # Plain strings, not an enum: generators name enum members after their
+                # letters, and DD-MM-YYYY and DD/MM/YYYY would collide.
+                "forms": {
+                    **strings("The forms a date may be written in."),
+                    "examples": [DATE_FORMS],
+                },
+                "from": DATE,
+                "to": DATE,
+                "hint": {"type": "string"},
+            },
+        ),
+        "Error": {
+            "type": "object",
+            "description": "What went wrong. Every error under /api/ has this shape.",
+            "required": ["error", "status", "field", "errors"],
+            "properties": {
+                "error": {"type": "string", "description": "What is wrong, for people."},
+                "status": {"type": "integer", "description": "The HTTP status code."},
+                "field": nullable(
+                    {"type": "string", "description": "The first parameter that is wrong."}
+                ),
+                "errors": {
                     "type": "object",
-                    "required": ["date", "status", "title"],
-                    "properties": {
-                        "date": DATE,
-                        "status": {"type": "string", "enum": STATUSES},
-                        "title": {"type": "string"},
-                    },
-                }
+                    "description": "Every wrong parameter, with its messages.",
+                    "additionalProperties": strings(),
+                },
+                "accepted": schema("AcceptedDates"),
+            },
+        },
+    }
+
+
+def parameters() -> dict:
+    first, last = FIRST_DATE.isoformat(), LAST_DATE.isoformat()
+    return {
+        "date": {
+            "name": "date",
+            "in": "query",
+            "required": False,
+            "description": (
+                f"The day to answer for: {DATE_FORMS[0]}, or day first as "
+                f"{', '.join(DATE_FORMS[1:-1])} or {DATE_FORMS[-1]}, from {first} to {last}. "
+                "Default: today in Europe/Copenhagen. A day the calendar does not have "
+                "(30 February) gets a 400 that says so."
             ),
-            "actions": {"type": "array", "items": {"type": "string"}},
-            "milestones": {"type": "array", "items": {"$ref": "#/components/schemas/Milestone"}},
-            "enrollment_options": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/EnrollmentOption"},
-            },
-            "unsuitable_options": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["slug", "name", "missing"],
-                    "properties": {
-                        "slug": {"type": "string"},
-                        "name": {"type": "string"},
-                        "missing": {"type": "array", "items": {"type": "string"}},
-                        "missing_codes": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-            },
-            "self_services": {"type": "array", "items": {"type": "string"}},
-            "situation": {
-                "type": "object",
-                "properties": {
-                    "passport": _nullable({"type": "boolean"}),
-                    "smartphone": _nullable({"type": "boolean"}),
-                },
-            },
-            "url": {"type": "string", "format": "uri"},
+            "schema": {"type": "string", "maxLength": 40, "pattern": date_pattern()},
+            "example": "2023-07-01",
         },
-    },
-    "MilestoneList": {
-        "type": "object",
-        "required": ["lang", "audience", "milestones"],
-        "properties": {
-            "lang": {"type": "string", "enum": LANGUAGES},
-            "audience": _nullable({"type": "string", "enum": AUDIENCES}),
-            "milestones": {"type": "array", "items": {"$ref": "#/components/schemas/Milestone"}},
+        "audience": {
+            "name": "audience",
+            "in": "query",
+            "required": False,
+            "description": f"Who is asking. Default: {audiences()[0]}.",
+            "schema": schema("AudienceParameter"),
         },
-    },
-    "Error": {
-        "type": "object",
-        "required": ["error", "field", "errors"],
-        "properties": {
-            "error": {"type": "string", "description": "What is wrong, for people."},
-            "field": {"type": "string", "description": "The first parameter that is wrong."},
-            "errors": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-            "accepted": {"type": "object"},
+        "audience_filter": {
+            "name": "audience",
+            "in": "query",
+            "required": False,
+            "description": "Only this audience's milestones. Default: every audience.",
+            "schema": schema("AudienceParameter"),
         },
-    },
+        "passport": {
+            "name": "passport",
+            "in": "query",
+            "required": False,
+            "description": (
+                "Whether the visitor has a Danish passport; narrows the ways to get MitID."
+            ),
+            "schema": schema("YesNoParameter"),
+        },
+        "smartphone": {
+            "name": "smartphone",
+            "in": "query",
+            "required": False,
+            "description": "Whether the visitor has a smartphone; narrows the ways to get MitID.",
+            "schema": schema("YesNoParameter"),
+        },
+        "lang": {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "description": (
+                "Language of labels, texts and error messages. Default: by Accept-Language "
+                f"(never a cookie), else {languages()[0]}."
+            ),
+            "schema": schema("LanguageParameter"),
+        },
+        "if_none_match": {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "description": "ETags the client holds (weak comparison): 304 when one still matches.",
+            "schema": {"type": "string"},
+        },
+        "if_modified_since": {
+            "name": "If-Modified-Since",
+            "in": "header",
+            "required": False,
+            "description": "An HTTP date: 304 when the content has not changed since.",
+            "schema": {"type": "string"},
+        },
+    }
+
+
+def header(description: str, value: dict | None = None) -> dict:
+    return {"description": description, "schema": value or {"type": "string"}}
+
+
+HEADERS = {
+    "AccessControlAllowOrigin": header(
+        "Every origin may read the answer.", {"type": "string", "const": "*"}
+    ),
+    "AccessControlExposeHeaders": header("Headers a browser script may read: ETag, Last-Modified."),
+    "ETag": header("The answer's version; send it back as If-None-Match."),
+    "LastModified": header("When the content last changed (an HTTP date)."),
+    "CacheControl": header("Keep the answer, but ask again each time (with If-None-Match)."),
+    "ContentLanguage": header("The answer's language."),
+    "Vary": header("Accept-Language when the language was not given with ?lang=."),
+    "Allow": header(
+        "The methods this address answers.", {"type": "string", "const": "GET, HEAD, OPTIONS"}
+    ),
+    "RetryAfter": header("Seconds to wait before asking again."),
+    "AccessControlAllowMethods": header(
+        "The methods a script on another origin may use.", {"type": "string", "const": "GET, HEAD"}
+    ),
+    "AccessControlAllowHeaders": header(
+        "The request headers a script on another origin may send.",
+        {"type": "string", "const": "If-None-Match, If-Modified-Since"},
+    ),
+    "AccessControlMaxAge": header(
+        "Seconds a browser may keep this preflight answer.", {"type": "string"}
+    ),
+}
+
+ERRORS = {
+    "BadRequest": "A parameter is wrong (or there are too many); the body says which and why.",
+    "NotFound": "There is nothing at this address.",
+    "MethodNotAllowed": "Only GET and HEAD (and OPTIONS for CORS preflight) are answered.",
+    "URITooLong": "The address is too long.",
+    "TooManyRequests": "Too many requests from this address; sent by the edge. Slow down.",
+    "HeaderFieldsTooLarge": "A request header is too long.",
+    "InternalServerError": "Something failed on our side; the body is still JSON.",
+}
+ERROR_STATUSES = {
+    "400": "BadRequest",
+    "404": "NotFound",
+    "405": "MethodNotAllowed",
+    "414": "URITooLong",
+    "429": "TooManyRequests",
+    "431": "HeaderFieldsTooLarge",
+    "500": "InternalServerError",
+}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
+    "Access-Control-Expose-Headers": ref("headers", "AccessControlExposeHeaders"),
+}
+CACHE_HEADERS = {
+    "ETag": ref("headers", "ETag"),
+    "Last-Modified": ref("headers", "LastModified"),
+    "Cache-Control": ref("headers", "CacheControl"),
+    "Vary": ref("headers", "Vary"),
 }
 
 
-def _json(schema: str, description: str) -> dict:
+def responses() -> dict:
+    extra = {"MethodNotAllowed": {"Allow": ref("headers", "Allow")}}
+    extra["TooManyRequests"] = {"Retry-After": ref("headers", "RetryAfter")}
+    errors = {
+        name: {
+            "description": description,
+            "headers": {**CORS_HEADERS, **extra.get(name, {})},
+            "content": {"application/json": {"schema": schema("Error")}},
+        }
+        for name, description in ERRORS.items()
+    }
+    return {
+        **errors,
+        "Preflight": {
+            "description": "Any origin may GET and HEAD here, sending the conditional headers.",
+            "headers": {
+                "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
+                "Access-Control-Allow-Methods": ref("headers", "AccessControlAllowMethods"),
+                "Access-Control-Allow-Headers": ref("headers", "AccessControlAllowHeaders"),
+                "Access-Control-Max-Age": ref("headers", "AccessControlMaxAge"),
+            },
+        },
+        "NotModified": {
+            "description": "The client's copy (If-None-Match or If-Modified-Since) is current.",
+            "headers": {**CORS_HEADERS, **CACHE_HEADERS},
+        },
+    }
+
+
+def answer(schema_name: str, description: str) -> dict:
     return {
         "description": description,
         "headers": {
-            "Access-Control-Allow-Origin": {"schema": {"type": "string", "const": "*"}},
+            **CORS_HEADERS,
+            **CACHE_HEADERS,
+            "Content-Language": ref("headers", "ContentLanguage"),
         },
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        "content": {"application/json": {"schema": schema(schema_name)}},
+    }
+
+
+def operation(
+    operation_id: str, tag: str, summary: str, description: str, params: list, ok: dict
+) -> dict:
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": summary,
+        "description": description,
+        "parameters": [ref("parameters", name) for name in params],
+        "responses": {
+            "200": ok,
+            "304": ref("responses", "NotModified"),
+            **{status: ref("responses", name) for status, name in ERROR_STATUSES.items()},
+        },
+    }
+
+
+def preflight(operation_id: str, tag: str) -> dict:
+    """The CORS preflight a browser sends before a GET with If-None-Match or If-Modified-Since."""
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": "CORS preflight",
+        "description": (
+            "What a browser asks before a cross-origin GET that sends If-None-Match or "
+            "If-Modified-Since. Scripts do not call it themselves."
+        ),
+        "responses": {
+            "204": ref("responses", "Preflight"),
+            **{
+                status: ref("responses", name)
+                for status, name in ERROR_STATUSES.items()
+                if status in ("414", "429", "431", "500")
+            },
+        },
+    }
+
+
+def info(server_url: str) -> dict:
+    contact = {"name": settings.OPEN_DATA_CONTACT_NAME}
+    contact["url"] = settings.OPEN_DATA_CONTACT_URL or f"{server_url.rstrip('/')}/en/api/"
+    if settings.OPEN_DATA_CONTACT_EMAIL:
+        contact["email"] = settings.OPEN_DATA_CONTACT_EMAIL
+    return {
+        "title": "eID guide API",
+        "version": "1.0.0",
+        "summary": "NemID's status on any date, and the ways to get MitID.",
+        "description": (
+            "NemID's status on any date and the ways to get MitID, as JSON: the same answers "
+            "as the eID guide pages. Read-only, open to every origin (CORS), no key, no cookies. "
+            "Answers carry an ETag and Last-Modified: send If-None-Match or If-Modified-Since "
+            "to get 304 when nothing changed. Every error is JSON with the Error shape."
+        ),
+        "contact": contact,
+        "license": {"name": settings.OPEN_DATA_LICENSE_NAME, "url": settings.OPEN_DATA_LICENSE_URL},
     }
 
 
 def openapi_document(server_url: str) -> dict:
     """The OpenAPI 3.1 document, with this server's address."""
+    conditional = ["if_none_match", "if_modified_since"]
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "eID guide API",
-            "version": "1.0.0",
-            "description": (
-                "NemID's status on any date and the ways to get MitID, as JSON: the same "
-                "answers as the eID guide pages. Read-only, open to every origin, no key."
-            ),
-        },
-        "servers": [{"url": server_url.rstrip("/")}],
+        "info": info(server_url),
+        "servers": [{"url": server_url.rstrip("/"), "description": "This server."}],
+        "security": [],
+        "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
         "paths": {
             "/api/v1/status": {
-                "get": {
-                    "operationId": "status",
-                    "summary": "NemID's status on a date, and what to do",
-                    "parameters": [
-                        {"$ref": f"#/components/parameters/{name}"}
-                        for name in ("date", "audience", "passport", "smartphone", "lang")
-                    ],
-                    "responses": {
-                        "200": _json("Status", "The answer for the date."),
-                        "400": _json("Error", "A parameter is wrong; the body says which."),
-                    },
-                }
+                "get": operation(
+                    "getStatus",
+                    "status",
+                    "NemID's status on a date, and what to do",
+                    "The status of NemID on a date (today in Copenhagen by default) for an "
+                    "audience, since when it holds, the next milestone, what to do, every "
+                    "milestone and the ways to get MitID that suit the visitor's situation.",
+                    ["date", "audience", "passport", "smartphone", "lang", *conditional],
+                    answer("StatusAnswer", "The answer for the date."),
+                ),
+                "options": preflight("preflightStatus", "status"),
             },
             "/api/v1/milestones": {
-                "get": {
-                    "operationId": "milestones",
-                    "summary": "Every published milestone of NemID's phase-out",
-                    "parameters": [
-                        {"$ref": "#/components/parameters/audience_filter"},
-                        {"$ref": "#/components/parameters/lang"},
-                    ],
-                    "responses": {
-                        "200": _json("MilestoneList", "The milestones, oldest first."),
-                        "400": _json("Error", "A parameter is wrong; the body says which."),
-                    },
-                }
+                "get": operation(
+                    "listMilestones",
+                    "milestones",
+                    "Every published milestone of NemID's phase-out",
+                    "Every published milestone, oldest first, for one audience or for all.",
+                    ["audience_filter", "lang", *conditional],
+                    answer("MilestoneList", "The milestones, oldest first."),
+                ),
+                "options": preflight("preflightMilestones", "milestones"),
             },
         },
-        "components": {"parameters": PARAMETERS, "schemas": SCHEMAS},
+        "components": {
+            "schemas": schemas(),
+            "parameters": parameters(),
+            "headers": HEADERS,
+            "responses": responses(),
+        },
     }

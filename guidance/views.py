@@ -48,7 +48,6 @@ def ask(request) -> tuple[AdviceForm, dict]:
         "timeline": timeline,
         "is_today": form.is_today(),
         "other_audience_url": form.other_audience_url(),
-        "calendar_url": f"{reverse('milestones-ics')}?{form.calendar_query()}",
     }
 
 

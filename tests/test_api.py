@@ -11,6 +11,16 @@ from tests.test_pages import BOUNDARY_CASES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    """LocaleMiddleware activates each request's language in the test's thread and leaves it
+    there; put back the language the test started with, so no later test inherits Danish."""
+    from django.utils import translation
+
+    with translation.override(translation.get_language()):
+        yield
+
+
 def api(client, path, **params):
     return client.get(path, params)
 
@@ -152,7 +162,7 @@ def test_open_data_is_read_only(method, path):
     strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
     response = getattr(strict, method)(path)
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert response.json()["error"]
 
 
@@ -215,3 +225,221 @@ def test_the_danish_api_page_is_in_danish(client):
     html = client.get("/da/api/").content.decode()
     assert "API’et er beskrevet i et" in html
     assert 'href="/api/v1/openapi.json"' in html
+
+
+# The agreed error shape, checked against the Error schema of the served document.
+def error_schema(client) -> dict:
+    document = client.get("/api/v1/openapi.json").json()
+    return {"$ref": "#/components/schemas/Error", "components": document["components"]}
+
+
+def assert_api_error(client, response, status: int) -> dict:
+    import jsonschema
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Expose-Headers"] == "ETag, Last-Modified"
+    body = response.json()
+    jsonschema.validate(body, error_schema(client))
+    assert body["status"] == status
+    assert body["error"]
+    return body
+
+
+def test_a_parameter_error_has_the_agreed_shape(client):
+    body = assert_api_error(client, api(client, "/api/v1/status", audience="aliens"), 400)
+    assert body["field"] == "audience"
+    assert body["errors"] == {"audience": [body["error"]]}
+
+
+def test_too_many_query_fields_get_400_json(client):
+    query = "&".join(f"x{i}=1" for i in range(250))
+    body = assert_api_error(client, client.get(f"/api/v1/status?{query}"), 400)
+    assert body["field"] is None
+    assert body["errors"] == {}
+    assert "at most 200" in body["error"]
+
+
+def test_too_many_query_fields_on_a_page_still_get_the_html_page(client):
+    query = "&".join(f"x{i}=1" for i in range(250))
+    response = client.get(f"/en/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/status", "/api/v1/status/"])
+def test_an_unknown_api_address_gets_404_json(client, path):
+    body = assert_api_error(client, client.get(path), 404)
+    assert "/api/v1/openapi.json" in body["error"]
+
+
+def test_404_json_follows_accept_language_not_the_cookie(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/v1/nothing", headers={"accept-language": "da"})
+    assert "Der er intet på denne adresse" in assert_api_error(client, response, 404)["error"]
+
+
+def test_other_methods_get_405_json(client):
+    body = assert_api_error(client, client.delete("/api/v1/milestones"), 405)
+    assert body["field"] is None
+
+
+def test_an_over_long_address_gets_414_json(client):
+    response = client.get("/api/v1/status", {"date": "x" * 3000})
+    assert "too long" in assert_api_error(client, response, 414)["error"]
+
+
+def test_an_over_long_header_gets_431_json(client):
+    response = client.get("/api/v1/status", headers={"x-padding": "x" * 9000})
+    assert "X-Padding" in assert_api_error(client, response, 431)["error"]
+
+
+def test_over_long_input_on_pages_is_still_plain_text(client):
+    response = client.get("/en/", {"date": "x" * 3000})
+    assert response.status_code == 414
+    assert response["Content-Type"].startswith("text/plain")
+
+
+def test_a_failure_inside_the_api_gets_500_json(settings):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.urls_api_error"
+    failing = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    body = assert_api_error(failing, failing.get("/api/v1/fail"), 500)
+    assert "Traceback" not in body["error"]
+
+
+@pytest.mark.parametrize("status", ["400", "404", "405", "414", "429", "431", "500"])
+def test_every_error_status_is_documented_with_the_error_shape(client, status):
+    document = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/status", "/api/v1/milestones"):
+        documented = document["paths"][path]["get"]["responses"][status]
+        name = documented["$ref"].rsplit("/", 1)[1]
+        response = document["components"]["responses"][name]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+        assert "Access-Control-Allow-Origin" in response["headers"]
+
+
+def test_304_is_documented_with_its_headers(client):
+    document = client.get("/api/v1/openapi.json").json()
+    not_modified = document["components"]["responses"]["NotModified"]
+    assert {"ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin"} <= set(
+        not_modified["headers"]
+    )
+    ok = document["paths"]["/api/v1/status"]["get"]["responses"]["200"]
+    assert {"ETag", "Last-Modified", "Cache-Control", "Content-Language"} <= set(ok["headers"])
+
+
+# CORS for a read-only public API.
+@pytest.mark.parametrize("path", ["/api/v1/status", "/api/v1/milestones", "/milestones.ics"])
+def test_a_preflight_is_answered(client, path):
+    response = client.options(
+        path,
+        headers={
+            "origin": "https://elsewhere.example",
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD"
+    assert response["Access-Control-Allow-Headers"] == "If-None-Match, If-Modified-Since"
+    assert int(response["Access-Control-Max-Age"]) >= 600
+    assert response.content == b""
+
+
+def test_a_script_on_another_origin_may_read_the_etag(client):
+    response = client.get("/api/v1/status", headers={"origin": "https://elsewhere.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Expose-Headers"] == "ETag, Last-Modified"
+    assert response["ETag"]
+
+
+# The language: ?lang=, else Accept-Language, never a cookie; Vary says exactly that.
+def test_the_language_cookie_is_ignored(client):
+    client.cookies["django_language"] = "da"
+    body = api(client, "/api/v1/status", date="2023-07-01").json()
+    assert body["lang"] == "en"
+    assert body == api(client, "/api/v1/status", date="2023-07-01", lang="en").json()
+
+
+def test_a_language_cookie_cannot_poison_the_cache(client):
+    from django.test import Client
+
+    cookie_client = Client(headers={"x-forwarded-proto": "https"})
+    cookie_client.cookies["django_language"] = "da"
+    for _ in range(8):
+        cookie_client.get("/api/v1/milestones")
+    for language in ("en", "da"):
+        body = client.get("/api/v1/milestones", headers={"accept-language": language}).json()
+        asked = client.get("/api/v1/milestones", {"lang": language}).json()
+        assert body["lang"] == language
+        assert body["milestones"] == asked["milestones"]
+    english = client.get("/api/v1/milestones", {"lang": "en"}).json()["milestones"]
+    danish = client.get("/api/v1/milestones", {"lang": "da"}).json()["milestones"]
+    assert [m["title"] for m in english] != [m["title"] for m in danish]
+
+
+def test_vary_names_accept_language_only_when_it_chose_the_language(client):
+    without = api(client, "/api/v1/milestones")
+    assert without["Vary"] == "Accept-Language"
+    chosen = api(client, "/api/v1/milestones", lang="da")
+    assert "Vary" not in chosen
+    assert chosen["Content-Language"] == "da"
+    assert "Vary" not in api(client, "/api/v1/openapi.json")
+
+
+def test_a_wrong_lang_answers_in_the_accept_language(client):
+    response = client.get(
+        "/api/v1/milestones", {"lang": "de"}, headers={"accept-language": "da, en;q=0.5"}
+    )
+    assert response.json()["error"] == "Vælg „en“ eller „da“ som sprog."
+    assert response["Vary"] == "Accept-Language"
+
+
+# Every field the API always sends is required in the document.
+def test_every_always_present_field_is_required(client):
+    document = client.get("/api/v1/openapi.json").json()
+    for name, schema in document["components"]["schemas"].items():
+        if schema.get("type") == "object" and name != "Error":
+            assert set(schema["required"]) == set(schema["properties"]), name
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["required"]) == set(error["properties"]) - {"accepted"}
+
+
+def test_the_document_names_its_contact_licence_and_security(client, settings):
+    settings.OPEN_DATA_CONTACT_EMAIL = "data@example.dk"
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["security"] == []
+    assert document["info"]["contact"]["email"] == "data@example.dk"
+    assert document["info"]["contact"]["url"] == "https://testserver/en/api/"
+    licence = document["info"]["license"]
+    assert "Agency for Digital Government" in licence["name"]
+    assert licence["url"] == settings.OPEN_DATA_SOURCE_URL
+    operations = [document["paths"][p]["get"] for p in document["paths"]]
+    assert [o["operationId"] for o in operations] == ["getStatus", "listMilestones"]
+    assert all(o["tags"] and o["description"] for o in operations)
+
+
+@pytest.mark.parametrize(("day", "passed"), [("2023-06-29", False), ("2023-06-30", True)])
+def test_a_milestone_has_passed_on_its_own_day(client, day, passed):
+    body = api(client, "/api/v1/status", date=day).json()
+    limited = next(m for m in body["milestones"] if m["date"] == "2023-06-30")
+    assert limited["passed"] is passed
+
+
+def test_the_preflight_is_documented_as_answered(client):
+    document = client.get("/api/v1/openapi.json").json()
+    headers = document["components"]["headers"]
+    for path in ("/api/v1/status", "/api/v1/milestones"):
+        response = client.options(path)
+        assert response.status_code == 204
+        documented = document["paths"][path]["options"]["responses"]["204"]
+        assert documented == {"$ref": "#/components/responses/Preflight"}
+        for name, header in document["components"]["responses"]["Preflight"]["headers"].items():
+            schema = headers[header["$ref"].rsplit("/", 1)[1]]["schema"]
+            assert response[name] == schema.get("const", response[name])
