@@ -11,7 +11,14 @@ load balancer, as the container is meant to be.
 
 import logging
 import os
+import shutil
 from pathlib import Path
+
+from eidguide import multiprocess
+
+# Metrics: the workers share their Prometheus values in files under /tmp (PROMETHEUS_MULTIPROC_DIR,
+# emptied now, before the app and prometheus-client are loaded; a fresh folder when it is unset).
+METRICS_DIR, METRICS_DIR_CREATED = multiprocess.prepare_multiprocess_dir()
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1))))
@@ -28,10 +35,40 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
+# Logs: one JSON object a line on stdout (eidguide.logs), gunicorn's own and the access log; an
+# access line carries the request id the app answered with in X-Request-ID (the edge's, or new).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '"%(r)s" %(s)s'  # the message; the fields come from eidguide.logs
+_LOG_FORMATTER = "json" if os.environ.get("LOG_FORMAT", "json") == "json" else "plain"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrapes": {"()": "eidguide.logs.SkipScrapes"}},
+    "formatters": {
+        "json": {"()": "eidguide.logs.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": _LOG_FORMATTER,
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": _LOG_FORMATTER,
+            "filters": ["scrapes"],
+        },
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+}
 
 
 class SkipHealthChecks(logging.Filter):
@@ -44,3 +81,30 @@ class SkipHealthChecks(logging.Filter):
 def on_starting(server) -> None:
     """Attach the health-check filter to the access log."""
     logging.getLogger("gunicorn.access").addFilter(SkipHealthChecks())
+
+
+def post_fork(server, worker) -> None:
+    """A worker counts itself among the live ones (eidguide_gunicorn_workers)."""
+    from eidguide import metrics
+
+    metrics.WORKERS.set(1)
+
+
+def nworkers_changed(server, new_value, old_value) -> None:
+    """The configured number of workers, for eidguide_gunicorn_workers_configured."""
+    from eidguide import metrics
+
+    metrics.WORKERS_CONFIGURED.set(new_value)
+
+
+def child_exit(server, worker) -> None:
+    """A dead worker no longer counts as live (prometheus-client's multiprocess bookkeeping)."""
+    from eidguide import metrics
+
+    metrics.worker_died(worker.pid)
+
+
+def on_exit(server) -> None:
+    """Remove the metrics folder this server made for itself."""
+    if METRICS_DIR_CREATED:
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)

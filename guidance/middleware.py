@@ -17,6 +17,7 @@ from threading import Lock
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
+from eidguide.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from guidance.content import content_version
 from guidance.dates import today_in_copenhagen
 
@@ -129,9 +130,12 @@ class PublicResponseCacheMiddleware:
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
         if entry is None:
+            RESPONSE_CACHE_MISSES.inc()
             response = self.get_response(request)
             if not cacheable(response):
                 return response
             entry = CachedResponse.of(response)
             responses.put((*key, language) if entry.vary_language else key, entry)
+        else:
+            RESPONSE_CACHE_HITS.inc()
         return entry.respond(request)
