@@ -48,6 +48,11 @@ def containers(workload: dict) -> list[dict]:
     return workload["spec"]["template"]["spec"]["containers"]
 
 
+def all_containers(workload: dict) -> list[dict]:
+    pod = workload["spec"]["template"]["spec"]
+    return pod.get("initContainers", []) + pod["containers"]
+
+
 def env_of(container: dict) -> dict[str, dict]:
     return {item["name"]: item for item in container.get("env", [])}
 
@@ -81,13 +86,13 @@ def test_every_rendered_manifest_is_valid_against_the_kubernetes_schemas(manifes
 def test_no_secret_is_included_only_referenced(manifests):
     assert not [m for m in manifests if m["kind"] == "Secret"]
     for workload in (m for m in manifests if m["kind"] in WORKLOADS):
-        for container in containers(workload):
+        for container in all_containers(workload):
             refs = {
                 item["valueFrom"]["secretKeyRef"]["name"]
                 for item in container.get("env", [])
                 if "secretKeyRef" in item.get("valueFrom", {})
             }
-            if container["name"] in ("app", "migrate"):
+            if container["name"] in ("app", "migrate", "wait-for-migrations"):
                 assert refs == {"eidguide-secrets"}
                 assert {"SECRET_KEY", "DATABASE_URL"} <= set(env_of(container))
             assert not {"SECRET_KEY", "DATABASE_URL", "CACHE_URL"} & set(
@@ -101,7 +106,7 @@ def test_every_workload_runs_unprivileged_on_a_read_only_root_filesystem(manifes
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
         assert pod["automountServiceAccountToken"] is False
-        for container in pod["containers"]:
+        for container in all_containers(workload):
             security = container["securityContext"]
             assert security["readOnlyRootFilesystem"] is True
             assert security["allowPrivilegeEscalation"] is False
@@ -113,7 +118,7 @@ def test_every_workload_runs_unprivileged_on_a_read_only_root_filesystem(manifes
 
 def test_every_container_has_resource_requests_and_limits(manifests):
     for workload in (m for m in manifests if m["kind"] in WORKLOADS):
-        for container in containers(workload):
+        for container in all_containers(workload):
             resources = container["resources"]
             for kind in ("requests", "limits"):
                 assert {"cpu", "memory"} <= set(resources[kind]), (workload, kind)
@@ -172,6 +177,14 @@ def test_the_migration_job_runs_migrate_locked_and_the_app_does_not_migrate(mani
     assert container["image"] == app_container(manifests)["image"]
     assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
     assert env_of(app_container(manifests))["MIGRATE_ON_START"]["value"] == "false"
+
+
+def test_new_app_pods_wait_until_the_migrations_are_applied(manifests):
+    deployment = one(manifests, "Deployment", "eidguide-app")
+    (wait,) = deployment["spec"]["template"]["spec"]["initContainers"]
+    assert wait["image"] == app_container(manifests)["image"]
+    assert "manage.py migrate --check" in " ".join(wait["command"])
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
 
 
 def test_the_edge_renders_the_projects_template_and_reaches_the_app_service(manifests):

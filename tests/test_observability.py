@@ -373,3 +373,19 @@ def test_a_named_metrics_folder_is_emptied_when_the_server_starts():
         )
         assert out.stdout.strip() == "True"
         assert not stale.exists()
+
+
+def test_every_series_the_alerts_use_is_served():
+    import yaml
+
+    rules = yaml.safe_load((ROOT / "deploy/prometheus/alerts.yml").read_text())
+    expressions = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    used = {
+        re.sub(r"_(total|bucket|count|sum)$", "", name)
+        for expr in expressions
+        for name in re.findall(r"eidguide_[a-z_]+", expr)
+    }
+    response = scrape_client().get("/metrics").content.decode()
+    served = set(re.findall(r"^# HELP (\S+)", response, re.MULTILINE))
+    assert used
+    assert used <= {re.sub(r"_total$", "", name) for name in served}
