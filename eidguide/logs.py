@@ -1,13 +1,14 @@
 """One JSON object a line on standard output, each carrying the request id.
 
-The edge (nginx) gives every request an id and passes it on in ``X-Request-ID``; the app takes it
-(or makes one when the request came straight in), answers with it in the same header and puts it
-on every log line written while the request is served, so one request can be followed from the
-edge's access log through the app's log to gunicorn's access log.
+The edge (nginx) gives every request an id, answers it in ``X-Request-ID`` and passes it on in
+the same header; the app takes it (or makes one, and answers it, when the request came straight
+in or with an id that is not a plain token) and puts it on every log line written while the
+request is served, so one request can be followed from the edge's access log through the app's
+log to gunicorn's access log.
 """
 
+import os
 import re
-import uuid
 from contextvars import ContextVar
 from logging import Filter, LogRecord
 from typing import Any
@@ -28,7 +29,7 @@ def request_id_from(header: str | None) -> str:
     """The id to follow a request by: the one the edge sent when it is sound, else a new one."""
     if header and VALID_REQUEST_ID.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, as nginx's; a quarter of uuid4's cost
 
 
 class RequestIdFilter(Filter):

@@ -98,9 +98,13 @@ class ObservabilityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.metrics_enabled = settings.METRICS_ENABLED
+        # Labelled series looked up once: prometheus-client's labels() is the costly part.
+        self.counters: dict[tuple[str, str, str], object] = {}
+        self.histograms: dict[str, object] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
+        sent = request.META.get("HTTP_X_REQUEST_ID")
+        request_id = request_id_from(sent)
         request.request_id = request_id
         token = current_request_id.set(request_id)
         try:
@@ -113,7 +117,11 @@ class ObservabilityMiddleware:
                 response = metrics_view(request)
             else:
                 response = self.measured(request)
-            response[REQUEST_ID_HEADER] = request_id
+            # An id the app made is answered, so the client can quote it. One the edge sent is
+            # not: the edge answers it itself, and a copy in the response would be kept in its
+            # cache and answered again with later requests.
+            if request_id != sent:
+                response[REQUEST_ID_HEADER] = request_id
             return response
         finally:
             current_request_id.reset(token)
@@ -122,9 +130,19 @@ class ObservabilityMiddleware:
         start = time.perf_counter()
         response = self.get_response(request)
         view = view_name(request.path_info)
-        metrics.LATENCY.labels(view).observe(time.perf_counter() - start)
-        method = request.method if request.method in METHODS else "other"
-        metrics.REQUESTS.labels(view, method, str(response.status_code)).inc()
+        histogram = self.histograms.get(view)
+        if histogram is None:
+            histogram = self.histograms[view] = metrics.LATENCY.labels(view)
+        histogram.observe(time.perf_counter() - start)
+        key = (
+            view,
+            request.method if request.method in METHODS else "other",
+            str(response.status_code),
+        )
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters[key] = metrics.REQUESTS.labels(*key)
+        counter.inc()
         return response
 
 
