@@ -181,10 +181,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # Observability (eidguide.observability, eidguide.logs): one JSON object a line on stdout with
-# the request id (LOG_FORMAT=plain for a human reading a terminal); /metrics for Prometheus, not
+# the request id (plain text with DEBUG, or LOG_FORMAT=plain); /metrics for Prometheus, not
 # served to requests that came through a proxy, nor at all with METRICS_ENABLED=false.
 METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
