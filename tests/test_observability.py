@@ -406,3 +406,37 @@ def test_every_series_the_alerts_use_is_served():
     served = set(re.findall(r"^# HELP (\S+)", response, re.MULTILINE))
     assert used
     assert used <= {re.sub(r"_total$", "", name) for name in served}
+
+
+@pytest.mark.slow
+def test_one_request_is_followed_through_the_edge_and_the_app_by_its_id(gunicorn_with_log):
+    """The edge's access log and the app's share the id; the edge answers it once; the public
+    never gets /metrics, the monitoring system does."""
+    edge_tools = pytest.importorskip("tools.edge", reason="the edge (tools/edge.py) is not here")
+    base, log_path, _process, _tmp = gunicorn_with_log
+    upstream = base.removeprefix("http://")
+    with edge_tools.edge([upstream]) as front:
+        answer = requests.get(
+            f"{front.url}/en/?date=2023-10-31", headers={"Host": "localhost"}, timeout=5
+        )
+        assert answer.status_code == 200
+        request_id = answer.headers["X-Request-ID"]  # one header, the edge's
+        assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+        public = requests.get(f"{front.url}/metrics", headers={"Host": "localhost"}, timeout=5)
+        assert public.status_code == 404
+        deadline = time.monotonic() + 10
+        edge_lines = []
+        while not edge_lines and time.monotonic() < deadline:
+            edge_lines = [
+                json.loads(line)
+                for line in front.access_log()
+                if json.loads(line).get("request_id") == request_id
+            ]
+            time.sleep(0.1)
+    (edge_line,) = edge_lines
+    app_line = wait_for_line(log_path, lambda line: line.get("request_id") == request_id)
+    assert app_line["logger"] == "gunicorn.access"
+    assert app_line["path"] == "/en/"
+    assert edge_line["status"] == app_line["status"] == 200
+    inside = requests.get(f"{base}/metrics", timeout=5).text
+    assert 'eidguide_http_requests_total{method="GET",status="200",view="advice"} 1.0' in inside
