@@ -11,14 +11,14 @@ load balancer, as the container is meant to be.
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from eidguide import multiprocess
 
 # Metrics: the workers share their Prometheus values in files under /tmp (PROMETHEUS_MULTIPROC_DIR,
-# emptied now, before the app and prometheus-client are loaded; a fresh folder when it is unset).
-METRICS_DIR, METRICS_DIR_CREATED = multiprocess.prepare_multiprocess_dir()
+# emptied now, before the app and prometheus-client are loaded; when it is unset, a fresh folder,
+# removed when the server exits).
+multiprocess.prepare_multiprocess_dir()
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1))))
@@ -36,7 +36,7 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 
 # Logs: one JSON object a line on stdout (eidguide.logs), gunicorn's own and the access log; an
-# access line carries the request id the app answered with in X-Request-ID (the edge's, or new).
+# access line carries the request id (the edge's X-Request-ID, or the one the app made).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
@@ -102,9 +102,3 @@ def child_exit(server, worker) -> None:
     from eidguide import metrics
 
     metrics.worker_died(worker.pid)
-
-
-def on_exit(server) -> None:
-    """Remove the metrics folder this server made for itself."""
-    if METRICS_DIR_CREATED:
-        shutil.rmtree(METRICS_DIR, ignore_errors=True)

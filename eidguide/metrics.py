@@ -20,9 +20,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    values,
 )
-
-from eidguide.multiprocess import multiprocess_dir
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -69,13 +68,18 @@ WORKERS_CONFIGURED = Gauge(
 
 def worker_died(pid: int) -> None:
     """Forget a dead worker's live gauges (its counters are kept: they still add up)."""
-    if multiprocess_dir() is not None:
+    if shared_between_processes():
         multiprocess.mark_process_dead(pid)
+
+
+def shared_between_processes() -> bool:
+    """Whether prometheus-client keeps the values in shared files (it decided when imported)."""
+    return values.ValueClass is not values.MutexValue
 
 
 def exposition(*extra: object) -> bytes:
     """The metrics in Prometheus' text format, from all workers, with collectors run now."""
-    if multiprocess_dir() is not None:
+    if shared_between_processes():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         output = generate_latest(registry)

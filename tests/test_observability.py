@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -349,7 +348,7 @@ def test_under_gunicorn_metrics_add_up_over_all_workers(gunicorn_with_log):
     assert metrics[("eidguide_response_cache_requests_total", (("result", "hit"),))] >= 18
     assert metrics[("eidguide_gunicorn_workers", ())] == 2
     assert metrics[("eidguide_gunicorn_workers_configured", ())] == 2
-    (folder,) = tmp_path.glob("eidguide-metrics-*")
+    (folder,) = [p for p in tmp_path.glob("eidguide-metrics-*") if p.is_dir()]
     # A worker killed and replaced: still two alive, its counts kept.
     worker_files = sorted(folder.glob("counter_*.db"))
     assert len(worker_files) >= 2
@@ -371,25 +370,56 @@ def test_under_gunicorn_metrics_add_up_over_all_workers(gunicorn_with_log):
     assert not folder.exists()
 
 
-def test_a_named_metrics_folder_is_emptied_when_the_server_starts():
-    with tempfile.TemporaryDirectory() as folder:
-        stale = Path(folder) / "counter_999999.db"
-        stale.write_bytes(b"left by an earlier run")
-        code = (
-            "from eidguide import multiprocess as m; "
-            "print(m.prepare_multiprocess_dir() == m.prepare_multiprocess_dir())"
-        )
-        env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": folder}
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        assert out.stdout.strip() == "True"
-        assert not stale.exists()
+PREPARE_TWICE = (
+    "import os; from eidguide import multiprocess as m; "
+    "first = m.prepare_multiprocess_dir(); assert m.prepare_multiprocess_dir() == first; "
+    "print(first[0], first[1], os.environ['PROMETHEUS_MULTIPROC_DIR'])"
+)
+
+
+def prepare_in_a_new_process(**env) -> list[str]:
+    """prepare_multiprocess_dir() run (twice) in a fresh process: folder, made here, env value."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PROMETHEUS", "EIDG"))}
+    out = subprocess.run(
+        [sys.executable, "-c", PREPARE_TWICE],
+        cwd=ROOT,
+        env={**environment, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.split()
+
+
+def test_a_named_metrics_folder_is_emptied_when_the_server_starts(tmp_path):
+    stale = tmp_path / "counter_999999.db"
+    stale.write_bytes(b"left by an earlier run")
+    folder, made_here, env = prepare_in_a_new_process(PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    assert (folder, made_here, env) == (str(tmp_path), "False", str(tmp_path))
+    assert not stale.exists()
+    assert tmp_path.exists()
+
+
+def test_without_a_named_folder_each_server_makes_its_own_and_removes_it(tmp_path):
+    folder, made_here, env = prepare_in_a_new_process(TMPDIR=str(tmp_path))
+    assert made_here == "True"
+    assert env == folder
+    assert Path(folder).parent == tmp_path
+    assert not Path(folder).exists()  # removed when the process exited
+
+
+def test_a_server_started_by_one_that_made_a_folder_makes_its_own(tmp_path):
+    inherited = tmp_path / "eidguide-metrics-parent"
+    inherited.mkdir()
+    (inherited / "counter_1.db").write_bytes(b"the parent's")
+    folder, made_here, _env = prepare_in_a_new_process(
+        TMPDIR=str(tmp_path),
+        PROMETHEUS_MULTIPROC_DIR=str(inherited),
+        EIDGUIDE_METRICS_DIR_OWNER="1",
+    )
+    assert made_here == "True"
+    assert folder != str(inherited)
+    assert (inherited / "counter_1.db").exists()
 
 
 def test_every_series_the_alerts_use_is_served():
@@ -440,3 +470,12 @@ def test_one_request_is_followed_through_the_edge_and_the_app_by_its_id(gunicorn
     assert edge_line["status"] == app_line["status"] == 200
     inside = requests.get(f"{base}/metrics", timeout=5).text
     assert 'eidguide_http_requests_total{method="GET",status="200",view="advice"} 1.0' in inside
+
+
+def test_metrics_follow_the_mode_the_library_chose_not_a_later_environment(monkeypatch, tmp_path):
+    # A process that reads gunicorn.conf.py after prometheus-client was loaded (a test of the
+    # config) gets the variable set; its values still live in the process and are served.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    public_client().get("/en/timeline/")
+    families = scraped()
+    assert any(s.labels.get("view") == "timeline" for s in families["eidguide_http_requests"])
