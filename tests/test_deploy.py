@@ -273,3 +273,18 @@ def test_production_sets_its_host_tls_image_and_replicas():
     assert ingress["tls"][0]["secretName"]
     assert app_container(manifests)["image"].startswith("registry.example.dk/")
     assert one(manifests, "HorizontalPodAutoscaler", "eidguide-app")["spec"]["minReplicas"] >= 3
+
+
+def test_the_edge_runs_as_compose_runs_it():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    if "edge" not in services:
+        pytest.skip("compose.yaml has no edge in this tree yet")
+    compose_edge = services["edge"]
+    (container,) = containers(one(render(BASE), "Deployment", "eidguide-edge"))
+    env = {name: item["value"] for name, item in env_of(container).items()}
+    assert container["image"] == compose_edge["image"]
+    compose_env = {k: str(v).replace("$$", "$") for k, v in compose_edge["environment"].items()}
+    assert env["NGINX_ENVSUBST_FILTER"] == compose_env["NGINX_ENVSUBST_FILTER"]
+    assert env["EDGE_PORT"] == compose_env["EDGE_PORT"]
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert set(compose_edge.get("tmpfs", [])) <= mounts

@@ -445,7 +445,9 @@ def test_one_request_is_followed_through_the_edge_and_the_app_by_its_id(gunicorn
     edge_tools = pytest.importorskip("tools.edge", reason="the edge (tools/edge.py) is not here")
     base, log_path, _process, _tmp = gunicorn_with_log
     upstream = base.removeprefix("http://")
-    with edge_tools.edge([upstream]) as front:
+    # With the snippet the Kubernetes edge mounts (deploy/kubernetes/base/edge/real-ip.conf).
+    snippet = (ROOT / "deploy/kubernetes/base/edge/real-ip.conf").read_text()
+    with edge_tools.edge([upstream], snippets={"real-ip.conf": snippet}) as front:
         answer = requests.get(
             f"{front.url}/en/?date=2023-10-31", headers={"Host": "localhost"}, timeout=5
         )
