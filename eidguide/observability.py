@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 METRICS_PATH = "/metrics"
 UNRESOLVED = "<unresolved>"
+STATIC = "static"
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 # Any other method is counted as "other", so made-up methods cannot grow the metrics.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -42,8 +43,11 @@ def view_name(path: str) -> str:
     """The URL name a path resolves to (``advice``, ``api-status``, ``admin:index``...).
 
     Cached answers never reach Django's resolver, so the path is resolved here, in the language
-    its prefix names. Unknown paths share one name, so a scan cannot grow the metrics.
+    its prefix names. Static files (whitenoise) are ``static``; unknown paths share one name, so
+    a scan cannot grow the metrics.
     """
+    if path.startswith(settings.STATIC_URL):
+        return STATIC
     with translation.override(translation.get_language_from_path(path) or None):
         try:
             match = resolve(path)

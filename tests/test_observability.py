@@ -98,6 +98,14 @@ def test_unknown_addresses_share_one_view_name():
     assert sample("eidguide_http_requests_total", **labels) == before + 2
 
 
+def test_static_files_are_counted_as_static(collected_static):
+    css = next((collected_static / "css").glob("site.*.css")).name
+    before = sample("eidguide_http_requests_total", view="static", method="GET", status="200")
+    assert public_client().get(f"/static/css/{css}").status_code == 200
+    after = sample("eidguide_http_requests_total", view="static", method="GET", status="200")
+    assert after == before + 1
+
+
 def test_made_up_methods_are_counted_as_other():
     before = sample("eidguide_http_requests_total", view="advice", method="other", status="405")
     public_client().generic("BREW", "/en/")
