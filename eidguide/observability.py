@@ -1,5 +1,5 @@
-"""What an operator watches: the request id on every response and log line, request metrics,
-the admin's failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
+"""What an operator watches: the request id on every log line, request metrics, the admin's
+failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
 
 ``ObservabilityMiddleware`` is the outermost middleware, so it times and counts every answer
 (refusals of oversized requests, cached answers, errors) and its request id reaches every log
