@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "guidance.admin_requests.AdminFormLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -88,11 +89,34 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+# How long a statement waits for the database: for SQLite's write lock, or to connect to
+# PostgreSQL. The public pages do not wait for it: they serve the content held in memory.
+DATABASE_TIMEOUT = env.float("DATABASE_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real single-instance database: a write transaction takes the write lock when
+    # it begins (IMMEDIATE), so two saves at once queue for it instead of failing with "database
+    # is locked"; WAL lets visitors read while an editor writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=DATABASE_TIMEOUT,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", max(1, round(DATABASE_TIMEOUT / 3))
+        )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eidguide")}
+# A shared cache that does not answer costs at most this long (seconds), once a second a process:
+# the app then serves what it holds (guidance.content).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_TIMEOUT, socket_timeout=CACHE_TIMEOUT
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +202,8 @@ PERMISSIONS_POLICY = (
 
 # Refuse oversized input before it reaches a view.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The admin's bulk edit of self-services sends about three fields a row (guidance.admin_requests).
+ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # Observability (eidguide.observability, eidguide.logs): one JSON object a line on stdout with

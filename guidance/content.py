@@ -1,43 +1,115 @@
 """The published guidance, loaded once and kept until staff change it.
 
 The milestones, ways to get MitID and self-services are a few dozen rows. Every process keeps one
-snapshot of them in memory and reuses it while the *content version* is unchanged. The version is
-a fingerprint of the tables, kept in the cache: a save or delete anywhere records the new one
-(signals below), so with a shared cache (Redis) every process and instance sees an edit on its
-next request. With a per-process cache (local memory) the version is trusted for a few seconds
-only and then read again from the database, so other processes catch up within that time.
+snapshot of them in memory and reuses it while the *content version* is unchanged.
+
+The version is held by the database (``ContentVersion``): a trigger bumps it in the same
+transaction as any change to a content table, so no write can bypass it. Each process asks the
+database for it at most every ``VERSION_CHECK_SECONDS``; with a shared cache (Redis), the process
+that saved an edit also publishes the new version there, so every process and instance sees the
+edit on its next request.
+
+Reads fail open: when the cache or the database does not answer, a process keeps serving the
+snapshot it holds, logs one warning for the outage (not one a request), leaves the failed service
+alone for ``RETRY_SECONDS`` and then tries again. Writes fail safe: the version is committed with
+the edit, so an edit the cache missed still reaches every process at its next database check, and
+the first process to see the cache again puts the newest version back there.
 """
 
+import contextlib
+import logging
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from guidance.advice import Advice, VisitorSituation, advice_on
-from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+from guidance.models import (
+    ContentVersion,
+    EnrollmentOption,
+    Milestone,
+    Requirement,
+    SelfService,
+)
+
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "guidance:content-version"
-LOCAL_VERSION_SECONDS = 2
+# How often a process asks the database for the version: the longest an edit can take to show
+# when the cache missed it (or there is no shared cache).
+VERSION_CHECK_SECONDS = 2
+# How long the shared cache keeps a version; the database holds it for good.
+VERSION_CACHE_SECONDS = 60
+# After a failure a service is left alone this long, so an outage costs one timeout a process
+# per interval, not one a request.
+RETRY_SECONDS = 1
 CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService)
 
 
 @dataclass(frozen=True)
 class Content:
-    """Everything published, ordered as it is shown."""
+    """Everything published, ordered as it is shown, with the version it was loaded at."""
 
-    version: str
+    version: int
+    changed_at: datetime | None  # when the content last changed (aware, UTC)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
 
 
+class Service:
+    """A backing service as this process sees it: up, or down since a moment (then retried)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.down_since: float | None = None
+        self.retry_at = 0.0
+
+    def worth_asking(self) -> bool:
+        """Whether to ask now: always when up; when down, once every RETRY_SECONDS."""
+        return self.down_since is None or time.monotonic() >= self.retry_at
+
+    def failed(self, error: Exception) -> None:
+        """Note a failure; warn once an outage."""
+        now = time.monotonic()
+        if self.down_since is None:
+            self.down_since = now
+            log.warning(
+                "%s does not answer (%s: %s); serving the content held in memory, "
+                "asking again every %s s",
+                self.name,
+                type(error).__name__,
+                error,
+                RETRY_SECONDS,
+            )
+        self.retry_at = now + RETRY_SECONDS
+
+    def answered(self) -> None:
+        """Note an answer; say when an outage ends."""
+        if self.down_since is not None:
+            log.warning(
+                "%s answers again after %.1f s", self.name, time.monotonic() - self.down_since
+            )
+            self.down_since = None
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
+
+
+shared_cache = Service("The shared cache")
+database = Service("The database")
+
 _snapshot: Content | None = None
+_database_version = 0  # the version the database gave at this process's last check
+_checked_at = float("-inf")  # when that was (time.monotonic())
+_MISSING = object()
 
 
 def cache_is_shared() -> bool:
@@ -46,43 +118,110 @@ def cache_is_shared() -> bool:
     return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
-def database_version() -> str:
-    """A fingerprint of the content tables: it changes when a row is added, edited or removed."""
-    parts = []
-    for model in CONTENT_MODELS:
-        row = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-        parts.append(f"{row['n']}@{row['last'].timestamp() if row['last'] else 0}")
-    return "/".join(parts)
+def database_version() -> tuple[int, datetime | None]:
+    """The content version and when it changed, as the database holds them."""
+    row = ContentVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    return row or (0, None)
 
 
-def version_timeout() -> int | None:
-    """How long the version is trusted: for ever in a shared cache, a moment in a local one."""
-    return None if cache_is_shared() else LOCAL_VERSION_SECONDS
+def _remember(number: int) -> None:
+    global _database_version, _checked_at
+    _database_version = number
+    _checked_at = time.monotonic()
 
 
-def content_version() -> str:
-    """The current content version, read from the cache (and the database when it has none)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = database_version()
-        # add, not set: a version written after a commit must win over one read before it.
-        cache.add(VERSION_KEY, version, version_timeout())
-    return version
+def _read_shared():
+    """The version in the shared cache, None when it has none, _MISSING when it cannot say."""
+    if not cache_is_shared() or not shared_cache.worth_asking():
+        return _MISSING
+    try:
+        value = cache.get(VERSION_KEY)
+    except Exception as error:  # noqa: BLE001  (any cache failure: fail open)
+        shared_cache.failed(error)
+        return _MISSING
+    if shared_cache.down:
+        # Back after an outage: versions published meanwhile were lost, so ask the database now.
+        global _checked_at
+        _checked_at = float("-inf")
+    shared_cache.answered()
+    return value
+
+
+def publish(number: int) -> bool:
+    """Put ``number`` in the shared cache for every process; False when the cache did not take it
+    (the version is in the database anyway, and is published again once the cache answers)."""
+    if not cache_is_shared() or not shared_cache.worth_asking():
+        return False
+    try:
+        cache.set(VERSION_KEY, number, VERSION_CACHE_SECONDS)
+    except Exception as error:  # noqa: BLE001
+        shared_cache.failed(error)
+        return False
+    shared_cache.answered()
+    return True
+
+
+def content_version() -> int:
+    """The content version to serve: the shared cache's when it is newer than this process's last
+    database check, the database's when that check is due; the last known one in an outage."""
+    shared = _read_shared()
+    due = time.monotonic() - _checked_at >= VERSION_CHECK_SECONDS
+    if due and database.worth_asking():
+        try:
+            number, _changed_at = database_version()
+        except DatabaseError as error:
+            database.failed(error)
+        else:
+            database.answered()
+            _remember(number)
+            # Read after the cache: a version published before that read is in this answer, so
+            # the database's number is the truth (a higher one in the cache is from elsewhere).
+            if shared is not _MISSING and shared != number:
+                publish(number)
+            return number
+    if shared is _MISSING or shared is None:
+        if shared is None and _checked_at > float("-inf"):
+            publish(_database_version)
+        return _database_version
+    if shared < _database_version:  # an edit the cache missed: put it back
+        publish(_database_version)
+        return _database_version
+    return shared
+
+
+def load_content() -> Content:
+    """Read the published guidance and its version from the database."""
+    # The version first: content read after it is at least as new as the version says.
+    number, changed_at = database_version()
+    content = Content(
+        version=number,
+        changed_at=changed_at,
+        milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
+        options=tuple(
+            EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
+        ),
+        self_services=tuple(SelfService.objects.filter(published=True)),
+    )
+    _remember(number)
+    return content
 
 
 def current_content() -> Content:
-    """The published guidance for this request: no database query while nothing changed."""
+    """The published guidance for this request: no database query while nothing changed, and the
+    last good snapshot while the database does not answer."""
     global _snapshot
     version = content_version()
     if _snapshot is None or _snapshot.version != version:
-        _snapshot = Content(
-            version=version,
-            milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
-            options=tuple(
-                EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
-            ),
-            self_services=tuple(SelfService.objects.filter(published=True)),
-        )
+        if _snapshot is not None and not database.worth_asking():
+            return _snapshot
+        try:
+            _snapshot = load_content()
+        except DatabaseError as error:
+            if _snapshot is None:
+                raise
+            database.failed(error)
+            return _snapshot
+        database.answered()
     return _snapshot
 
 
@@ -100,19 +239,37 @@ def current_advice(day: date, audience: str, situation: VisitorSituation) -> Adv
 
 
 def content_changed() -> None:
-    """Record the new content version, so the next request in any process reloads the content."""
-    cache.set(VERSION_KEY, database_version(), version_timeout())
+    """After a commit: take the new version from the database and publish it to every process.
+    Never raises: the edit is committed, and the version with it."""
+    try:
+        number, _changed_at = database_version()
+    except DatabaseError as error:
+        database.failed(error)
+        return
+    _remember(number)
+    if cache_is_shared() and not publish(number):
+        log.warning(
+            "Content version %s is saved but the shared cache did not take it; other processes "
+            "see the edit within %s s",
+            number,
+            VERSION_CHECK_SECONDS,
+        )
 
 
 def forget_cached_content() -> None:
     """Drop this process's snapshot and the stored version (tests and benchmarks start cold)."""
-    global _snapshot
+    global _snapshot, _database_version, _checked_at
     _snapshot = None
-    cache.delete(VERSION_KEY)
+    _database_version = 0
+    _checked_at = float("-inf")
+    shared_cache.down_since = database.down_since = None
+    # A cache that does not answer holds nothing to forget.
+    with contextlib.suppress(Exception):
+        cache.delete(VERSION_KEY)
 
 
-# Signals fire inside the saving transaction; the new version is read once it is committed, so
-# another process never records the old data under a version it believes is new.
+# Signals fire inside the saving transaction; the new version is read once it is committed. They
+# only make the edit show at once: the trigger has already recorded it in the database.
 @receiver(post_save)
 @receiver(post_delete)
 def _content_saved_or_deleted(sender, **kwargs) -> None:

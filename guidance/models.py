@@ -58,6 +58,27 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class ContentVersion(models.Model):
+    """The version of everything published, kept by the database itself.
+
+    One row. A trigger on every content table (``guidance.content_triggers``, installed by
+    migrations) adds one to ``number`` and stamps ``changed_at`` in the same transaction as any
+    insert, update or delete: admin saves, requirement links, ``QuerySet.update``,
+    ``bulk_create``, data migrations and raw SQL alike. No write can change the content without
+    changing its version.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"
+
+
 class ContentModel(models.Model):
     """Fields every piece of guidance has: a published flag and when it was changed."""
 

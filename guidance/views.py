@@ -1,7 +1,8 @@
 """Pages for citizens: parse the question with a form, ask the domain, render the answer."""
 
+import logging
+
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,8 +11,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import timeline_on
-from guidance.content import cache_is_shared, current_advice, current_content
+from guidance.content import CONTENT_MODELS, cache_is_shared, current_advice, current_content
 from guidance.forms import AdviceForm
+from guidance.models import ContentVersion
+
+log = logging.getLogger(__name__)
 
 
 def public_page(view):
@@ -66,21 +70,42 @@ def choose_language(request):
 
 @public_page
 def healthz(request):
-    """200 when the app, its database and its shared cache (if any) answer; 503 otherwise."""
-    checks = {"database": database_answers(), "cache": cache_answers()}
-    healthy = all(result in ("ok", "local") for result in checks.values())
-    status = "ok" if healthy else "unavailable"
-    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+    """200 when the app can serve the public pages: the content tables answer, the content is
+    loaded and has milestones, and the shared cache (if any) answers; 503 naming what failed."""
+    checks = {
+        "database": database_answers(),
+        "content": content_loaded(),
+        "cache": cache_answers(),
+    }
+    failed = [part for part, result in checks.items() if result not in ("ok", "local")]
+    if failed:
+        log.warning("Health check failed: %s", ", ".join(f"{p} {checks[p]}" for p in failed))
+    body = {"status": "unavailable" if failed else "ok", **checks, "failed": failed}
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 def database_answers() -> str:
-    """ "ok" when the database answers a query, "error" otherwise."""
+    """ "ok" when every content table and the content version answer a query, else "error"."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001  (any failure means "not healthy")
+        for model in (*CONTENT_MODELS, ContentVersion):
+            model.objects.exists()
+        if not ContentVersion.objects.exists():
+            return "error: no content version"
+    except Exception as error:  # noqa: BLE001  (any failure means "not healthy")
+        log.warning("Health check: the database does not answer: %s", error)
         return "error"
     return "ok"
+
+
+def content_loaded() -> str:
+    """ "ok" when this process holds the published content (loading it if need be) and it has
+    milestones; "empty" without milestones; "error" when it cannot be loaded."""
+    try:
+        content = current_content()
+    except Exception as error:  # noqa: BLE001
+        log.warning("Health check: the content cannot be loaded: %s", error)
+        return "error"
+    return "ok" if content.milestones else "empty"
 
 
 def cache_answers() -> str:
@@ -90,7 +115,8 @@ def cache_answers() -> str:
     try:
         cache.set("healthz", "ok", 10)
         return "ok" if cache.get("healthz") == "ok" else "error"
-    except Exception:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001  (any failure means "not healthy")
+        log.warning("Health check: the shared cache does not answer: %s", error)
         return "error"
 
 

@@ -1,6 +1,8 @@
 """Staff keep the facts current in the admin; the rules hold there as everywhere."""
 
+import re
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -10,6 +12,8 @@ from guidance.models import Milestone
 from tests.conftest import answer_status
 
 pytestmark = pytest.mark.django_db
+
+FORM = "application/x-www-form-urlencoded"
 
 
 # The milestone's fields on the admin change form, as the admin posts them.
@@ -173,3 +177,159 @@ def test_an_editor_cannot_delete_content_so_nothing_is_lost_for_good(editor_clie
 
 def test_an_editor_cannot_manage_users(editor_client):
     assert editor_client.get("/admin/auth/user/").status_code == 403
+
+
+# Staff data safety: no lost update, a full revert, bulk edits, who and why.
+
+
+def change_form(client, model: str, pk: int, prefix: str = "") -> dict:
+    """The fields the admin's change (or revert) form would send, as a browser sends them."""
+    from tools.faults import FormFields
+
+    url = prefix or f"/admin/guidance/{model}/{pk}/change/"
+    parser = FormFields(f"{'historical' if prefix else ''}{model}_form")
+    parser.feed(client.get(url).content.decode())
+    fields: dict = {}
+    for name, value in parser.fields:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+@pytest.fixture
+def two_editors(client):
+    from django.test import Client
+
+    ann = User.objects.create_superuser("ann", "ann@example.org", "a-long-test-password-4")
+    bob = User.objects.create_superuser("bob", "bob@example.org", "a-long-test-password-5")
+    clients = []
+    for user in (ann, bob):
+        editor = Client(headers={"x-forwarded-proto": "https"})
+        editor.force_login(user)
+        clients.append(editor)
+    return clients
+
+
+def test_a_save_from_a_stale_form_is_refused_and_says_what_changed(two_editors):
+    ann, bob = two_editors
+    pk = closing().pk
+    url = f"/admin/guidance/milestone/{pk}/change/"
+    ann_form, bob_form = change_form(ann, "milestone", pk), change_form(bob, "milestone", pk)
+    saved = ann.post(url, {**ann_form, "title_en": "Ann’s title", "change_reason": "Shorter title"})
+    assert saved.status_code == 302
+    refused = bob.post(url, {**bob_form, "title_en": "Bob’s title"})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this after you opened it" in html
+    assert "ann" in html
+    assert "Shorter title" in html
+    assert "title (English): “NemID closes” → “Ann’s title”" in html
+    assert closing().title_en == "Ann’s title"
+
+
+def test_saving_again_after_the_refusal_knowingly_replaces_the_other_edit(two_editors):
+    ann, bob = two_editors
+    pk = closing().pk
+    url = f"/admin/guidance/milestone/{pk}/change/"
+    bob_form = change_form(bob, "milestone", pk)
+    ann.post(url, {**change_form(ann, "milestone", pk), "title_en": "Ann’s title"})
+    refused = bob.post(url, {**bob_form, "title_en": "Bob’s title"})
+    assert refused.status_code == 200
+    again = re.search(r'name="loaded_version" value="([^"]+)"', refused.content.decode()).group(1)
+    saved = bob.post(url, {**bob_form, "title_en": "Bob’s title", "loaded_version": again})
+    assert saved.status_code == 302
+    assert closing().title_en == "Bob’s title"
+
+
+def test_history_keeps_who_changed_what_and_why(staff_client):
+    milestone = closing()
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    fields = change_form(staff_client, "milestone", milestone.pk)
+    staff_client.post(url, {**fields, "title_en": "Closed", "change_reason": "Agency wording"})
+    latest = milestone.history.first()
+    assert latest.history_user.username == "admin"
+    assert latest.history_change_reason == "Agency wording"
+    assert latest.title_en == "Closed"
+    history = staff_client.get(f"/admin/guidance/milestone/{milestone.pk}/history/")
+    assert "Agency wording" in history.content.decode()
+
+
+def test_revert_restores_the_requirements_of_a_way_to_get_mitid(staff_client):
+    from guidance.models import EnrollmentOption
+
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    stored = set(option.requirements.values_list("slug", flat=True))
+    assert stored == {"danish-passport", "smartphone"}
+    original = option.history.order_by("history_date").first()
+    url = f"/admin/guidance/enrollmentoption/{option.pk}/change/"
+    fields = change_form(staff_client, "enrollmentoption", option.pk)
+    del fields["requirements"]
+    assert staff_client.post(url, fields).status_code == 302
+    assert not option.requirements.exists()
+
+    revert = f"/admin/guidance/enrollmentoption/{option.pk}/history/{original.history_id}/"
+    form = change_form(staff_client, "enrollmentoption", option.pk, prefix=revert)
+    assert len(form["requirements"]) == 2, "the revert form ticks the stored requirements"
+    assert staff_client.post(revert, form).status_code == 302
+    assert set(option.requirements.values_list("slug", flat=True)) == stored
+    without_passport = staff_client.get("/api/v1/status?date=2024-01-01&passport=no").json()
+    assert "mitid-app" not in [o["slug"] for o in without_passport["enrollment_options"]]
+
+
+def test_a_bulk_edit_of_300_self_services_is_saved(staff_client):
+    from guidance.models import SelfService
+
+    SelfService.objects.bulk_create(
+        SelfService(name_en=f"Service {i}", name_da=f"Tjeneste {i}") for i in range(300)
+    )
+    from tools.faults import FormFields
+
+    parser = FormFields("changelist-form")
+    parser.feed(staff_client.get("/admin/guidance/selfservice/").content.decode())
+    fields: dict = {}
+    for name, value in parser.fields:
+        fields.setdefault(name, []).append(value)
+    rows = [name for name in fields if re.fullmatch(r"form-\d+-order", name)]
+    assert len(rows) == SelfService.objects.count() >= 300
+    fields.update({name: ["7"] for name in rows}, _save="Save")
+    # As a browser sends this form (it has no file field): urlencoded, about 930 fields.
+    response = staff_client.post(
+        "/admin/guidance/selfservice/", urlencode(fields, doseq=True), content_type=FORM
+    )
+    assert response.status_code == 302
+    assert SelfService.objects.exclude(order=7).count() == 0
+    latest = SelfService.history.first()
+    assert latest.history_user.username == "admin"
+    assert latest.history_change_reason == "Changed in the list of self-services"
+
+
+def test_the_public_pages_keep_their_200_field_limit(client):
+    query = "&".join(f"f{i}=1" for i in range(250))
+    assert client.get(f"/en/?{query}").status_code == 400
+    assert client.post("/en/?date=2023-07-01", {f"f{i}": 1 for i in range(250)}).status_code in (
+        400,
+        405,
+    )
+
+
+def test_even_the_admin_refuses_a_form_with_thousands_of_fields(staff_client):
+    body = urlencode({f"f{i}": 1 for i in range(6000)})
+    response = staff_client.post("/admin/guidance/selfservice/", body, content_type=FORM)
+    assert response.status_code == 400
+
+
+def test_a_save_the_database_cannot_take_is_refused_with_a_message(staff_client, monkeypatch):
+    from django.db import OperationalError
+
+    milestone = closing()
+    fields = change_form(staff_client, "milestone", milestone.pk)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Milestone, "save", locked)
+    response = staff_client.post(
+        f"/admin/guidance/milestone/{milestone.pk}/change/", {**fields, "title_en": "Lost?"}
+    )
+    assert response.status_code == 503
+    assert "nothing was saved" in response.content.decode()
+    assert closing().title_en == "NemID closes"

@@ -273,7 +273,9 @@ def test_healthz_answers_200_with_the_database_and_cache(client, settings):
     assert response.json() == {
         "status": "ok",
         "database": "ok",
+        "content": "ok",
         "cache": "local" if local else "ok",
+        "failed": [],
     }
     assert response.cookies == {}
 
@@ -299,7 +301,13 @@ def test_healthz_answers_503_when_the_shared_cache_does_not(client, monkeypatch)
     )
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "error"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "content": "ok",
+        "cache": "error",
+        "failed": ["cache"],
+    }
 
 
 def test_healthz_is_not_redirected_to_https_for_a_plain_http_probe():

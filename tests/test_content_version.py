@@ -1,0 +1,179 @@
+"""The content version no write can bypass, and reads that fail open when a part does not answer."""
+
+import logging
+from datetime import datetime
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import OperationalError, connection
+
+from guidance import content
+from guidance.content_triggers import guarded_tables
+from guidance.models import ContentVersion, EnrollmentOption, Milestone, Requirement, SelfService
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/en/?date=2024-01-01"
+
+
+def content_tables() -> set[str]:
+    """Every table of the guidance app that holds published content: each model that is not a
+    history record nor the version itself, and each many-to-many link between them."""
+    tables = set()
+    for model in apps.get_app_config("guidance").get_models():
+        if model is ContentVersion or model.__name__.startswith("Historical"):
+            continue
+        tables.add(model._meta.db_table)
+        tables.update(
+            field.remote_field.through._meta.db_table for field in model._meta.many_to_many
+        )
+    return tables
+
+
+def version() -> int:
+    return content.database_version()[0]
+
+
+def next_check_is_due() -> None:
+    """As if VERSION_CHECK_SECONDS had passed in this process."""
+    content._checked_at -= content.VERSION_CHECK_SECONDS
+
+
+def test_every_content_table_bumps_the_version():
+    # A new content model fails here until a migration calls content_triggers.install for it.
+    assert content_tables() - guarded_tables(connection) == set()
+    assert "guidance_enrollmentoption_requirements" in content_tables()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: Milestone.objects.filter(date="2023-10-31").update(title_en="Updated"),
+        lambda: SelfService.objects.bulk_create([SelfService(name_en="New", name_da="Ny")]),
+        lambda: Requirement.objects.filter(slug="smartphone").update(name_en="A phone"),
+        lambda: EnrollmentOption.objects.get(slug="mitid-app").requirements.clear(),
+        lambda: SelfService.objects.filter(order__gte=0).delete(),
+    ],
+    ids=["queryset-update", "bulk-create", "requirement-update", "m2m-clear", "delete"],
+)
+def test_any_write_changes_the_version_in_the_same_transaction(change):
+    before = version()
+    change()
+    assert version() > before
+
+
+def test_raw_sql_as_a_data_migration_would_write_changes_the_version():
+    before = version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE guidance_milestone SET title_da = title_da")
+    assert version() > before
+
+
+def test_a_queryset_update_elsewhere_is_served_at_the_next_check(client):
+    assert b"can no longer be used" in client.get(PAGE).content
+    Milestone.objects.filter(audience="citizen", date="2023-10-31").update(
+        summary_en="Changed by QuerySet.update."
+    )
+    next_check_is_due()
+    assert b"Changed by QuerySet.update." in client.get(PAGE).content
+
+
+def test_a_bulk_created_self_service_is_served_at_the_next_check(client):
+    assert b"Report a lost key card" not in client.get(PAGE).content
+    SelfService.objects.bulk_create([SelfService(name_en="Report a lost key card", name_da="X")])
+    next_check_is_due()
+    assert b"Report a lost key card" in client.get(PAGE).content
+
+
+def test_a_change_to_requirements_alone_is_served_on_the_next_request(
+    client, django_capture_on_commit_callbacks
+):
+    url = "/api/v1/status?date=2024-01-01&passport=no"
+    slugs = [o["slug"] for o in client.get(url).json()["enrollment_options"]]
+    assert "mitid-app" not in slugs
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    with django_capture_on_commit_callbacks(execute=True):
+        option.requirements.remove(Requirement.objects.get(slug="danish-passport"))
+    slugs = [o["slug"] for o in client.get(url).json()["enrollment_options"]]
+    assert "mitid-app" in slugs
+
+
+def test_the_snapshot_knows_when_the_content_last_changed():
+    first = content.current_content().changed_at
+    assert isinstance(first, datetime)
+    assert first.tzinfo is not None
+    Milestone.objects.filter(date="2023-10-31").update(title_en="Later")
+    next_check_is_due()
+    assert content.current_content().changed_at > first
+
+
+class Broken:
+    """A cache or database call that fails as a dead server's would."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+        self.calls = 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        raise self.error
+
+
+@pytest.fixture
+def shared_cache(monkeypatch):
+    """This process's cache treated as a shared one (Redis in production)."""
+    monkeypatch.setattr(content, "cache_is_shared", lambda: True)
+
+
+def test_pages_are_served_from_memory_while_the_shared_cache_is_down(
+    client, shared_cache, monkeypatch, caplog
+):
+    assert client.get(PAGE).status_code == 200
+    broken = Broken(ConnectionError("Connection refused"))
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        answers = [client.get(url) for url in [PAGE, "/en/?date=2022-01-01"] * 5]
+    assert [a.status_code for a in answers] == [200] * 10
+    assert broken.calls == 1, "the dead cache is left alone for RETRY_SECONDS"
+    warnings = [r for r in caplog.records if "does not answer" in r.getMessage()]
+    assert len(warnings) == 1, "one warning an outage, not one a request"
+
+
+def test_pages_are_served_from_memory_while_the_database_is_down(client, monkeypatch, caplog):
+    assert client.get(PAGE).status_code == 200
+    broken = Broken(OperationalError("connection refused"))
+    monkeypatch.setattr(content, "database_version", broken)
+    monkeypatch.setattr(content, "load_content", broken)
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        for _ in range(5):
+            next_check_is_due()
+            assert client.get(PAGE).status_code == 200
+            assert client.get("/en/?date=2021-06-01").status_code == 200
+    assert broken.calls == 1
+    assert len([r for r in caplog.records if "does not answer" in r.getMessage()]) == 1
+
+
+def test_a_version_the_cache_missed_is_put_back_when_it_answers_again(
+    client, shared_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.get(PAGE)
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved while the cache was down."
+    with monkeypatch.context() as outage:
+        outage.setattr(cache, "set", Broken(ConnectionError("Connection refused")))
+        with django_capture_on_commit_callbacks(execute=True):
+            milestone.save()  # does not raise: the version is in the database
+    assert cache.get(content.VERSION_KEY) < version()
+    content.shared_cache.retry_at = 0  # the retry interval has passed
+    assert b"Saved while the cache was down." in client.get(PAGE).content
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_higher_version_in_the_cache_than_the_database_is_corrected(client, shared_cache):
+    client.get(PAGE)
+    cache.set(content.VERSION_KEY, version() + 1000)  # for example from a restored backup
+    next_check_is_due()
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) == version()
