@@ -17,7 +17,6 @@ from functools import lru_cache
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Max
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -26,7 +25,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from eidguide import metrics
 from eidguide.logs import REQUEST_ID_HEADER, current_request_id, request_id_from
-from guidance.content import CONTENT_MODELS
+from guidance import content
 
 logger = logging.getLogger(__name__)
 
@@ -61,38 +60,43 @@ def came_through_proxy(request: HttpRequest) -> bool:
     return any(request.META.get(header) for header in PROXY_HEADERS)
 
 
-class ContentAgeCollector:
-    """How long ago staff last changed the published guidance, read when Prometheus scrapes."""
+class ContentVersionCollector:
+    """The published guidance's version and how long ago it changed, read when Prometheus
+    scrapes (from the database, which keeps both: guidance.content)."""
 
     def collect(self):
         try:
-            changes = [
-                model.objects.aggregate(last=Max("updated_at"))["last"] for model in CONTENT_MODELS
-            ]
+            number, changed_at = content.database_version()
         except Exception:  # a scrape must still answer while the database is down
-            logger.warning("content age not measured: the database did not answer", exc_info=True)
+            logger.warning(
+                "content version not measured: the database did not answer", exc_info=True
+            )
             return
-        last = max((change for change in changes if change), default=None)
-        if last is None:
+        version = GaugeMetricFamily(
+            "eidguide_content_version", "The published guidance's version (one up each edit)."
+        )
+        version.add_metric([], number)
+        yield version
+        if changed_at is None:
             return
         age = GaugeMetricFamily(
             "eidguide_content_version_age_seconds",
             "Seconds since the published guidance (the content version) last changed.",
         )
-        age.add_metric([], (datetime.now(UTC) - last).total_seconds())
+        age.add_metric([], (datetime.now(UTC) - changed_at).total_seconds())
         yield age
         changed = GaugeMetricFamily(
             "eidguide_content_last_changed_timestamp_seconds",
             "When the published guidance last changed (Unix time).",
         )
-        changed.add_metric([], last.timestamp())
+        changed.add_metric([], changed_at.timestamp())
         yield changed
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """The metrics of all this instance's workers, in Prometheus' text format."""
     return HttpResponse(
-        metrics.exposition(ContentAgeCollector()), content_type=metrics.CONTENT_TYPE
+        metrics.exposition(ContentVersionCollector()), content_type=metrics.CONTENT_TYPE
     )
 
 

@@ -144,25 +144,37 @@ def test_failed_logins_and_lockouts_are_counted():
     assert sample("eidguide_admin_lockouts_total") == lockouts + 1
 
 
-def test_content_version_age_is_measured_when_scraped():
+def test_content_version_and_its_age_are_measured_when_scraped():
     families = scraped()
+    (version,) = families["eidguide_content_version"]
     (age,) = families["eidguide_content_version_age_seconds"]
     (changed,) = families["eidguide_content_last_changed_timestamp_seconds"]
+    assert version.value >= 1  # the seed data
     assert age.value >= 0
     assert abs(time.time() - age.value - changed.value) < 60
 
 
-def test_a_scrape_still_answers_while_the_database_is_down(monkeypatch, caplog):
+def test_an_edit_is_a_new_content_version(django_capture_on_commit_callbacks):
     from guidance.models import Milestone
 
-    def unreachable(*args, **kwargs):
+    before = scraped()["eidguide_content_version"][0].value
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = Milestone.objects.first()
+        milestone.save()
+    assert scraped()["eidguide_content_version"][0].value > before
+
+
+def test_a_scrape_still_answers_while_the_database_is_down(monkeypatch, caplog):
+    from guidance import content
+
+    def unreachable():
         raise OSError("database unreachable")
 
-    monkeypatch.setattr(type(Milestone.objects), "aggregate", unreachable)
+    monkeypatch.setattr(content, "database_version", unreachable)
     families = scraped()
     assert "eidguide_content_version_age_seconds" not in families
     assert "eidguide_http_requests" in families
-    assert "content age not measured" in caplog.text
+    assert "content version not measured" in caplog.text
 
 
 def test_metrics_scrapes_are_not_counted_as_requests():
