@@ -1,15 +1,16 @@
 """Gunicorn settings, tuned for a container (gunicorn reads this file from the working folder).
 
-Environment: PORT (8000), WEB_CONCURRENCY (worker processes; default 2 a core, at least 2),
-GUNICORN_TIMEOUT (30 s).
+Environment: PORT (8000), WEB_CONCURRENCY (worker processes; default two for each CPU the process
+may use, by its CPU affinity and its cgroup's quota, at least 2), GUNICORN_TIMEOUT (30 s).
 
 Sync workers: each request is its own connection, so the kernel spreads the load evenly over the
 workers (with keep-alive threads, a busy client sticks to one worker and the others idle), and
-the answers are served from memory in about a millisecond. Run it behind a buffering proxy or
-load balancer, as the container is meant to be.
+the answers are served from memory in about a millisecond. Run it behind the edge
+(`edge/default.conf.template`), which buffers slow clients so they never hold a worker.
 """
 
 import logging
+import math
 import os
 from pathlib import Path
 
@@ -20,9 +21,50 @@ from eidguide import multiprocess
 # removed when the server exits).
 multiprocess.prepare_multiprocess_dir()
 
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cgroup_cpu_limit(root: Path = CGROUP_ROOT, membership: Path = Path("/proc/self/cgroup")):
+    """The CPUs a cgroup v2 quota (`cpu.max`) allows this process, rounded up; None if unlimited.
+
+    The tightest quota of the process's cgroup and its parents counts (a container's limit may
+    be set on a parent)."""
+    try:
+        line = next(x for x in membership.read_text().splitlines() if x.startswith("0::"))
+    except (OSError, StopIteration):
+        return None
+    group = root / line[3:].strip().lstrip("/")
+    limits = []
+    for folder in (group, *group.parents):
+        try:
+            quota, period = (folder / "cpu.max").read_text().split()
+        except (OSError, ValueError):
+            quota = "max"
+        if quota != "max":
+            limits.append(math.ceil(int(quota) / int(period)))
+        if folder == root:
+            break
+    return min(limits) if limits else None
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use: its affinity mask, capped by a cgroup quota."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = cgroup_cpu_limit()
+    return max(1, min(cpus or 1, limit or cpus or 1))
+
+
+def default_workers() -> int:
+    """Two sync workers a usable CPU, at least two."""
+    return max(2, 2 * available_cpus())
+
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
-workers = int(os.environ.get("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1))))
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 worker_class = "sync"
+# gunicorn 25+ opens a control socket for `gunicornc` in $XDG_RUNTIME_DIR or ~/.gunicorn: it fails
+# in a read-only container and collides between instances on one host. Nothing here uses it.
+control_socket_disable = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 8  # SIGTERM: finish requests in flight, then exit well within 10 s
 preload_app = True  # load Django once; workers share the memory

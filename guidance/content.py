@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -57,7 +57,7 @@ class Content:
     """Everything published, ordered as it is shown, with the version it was loaded at."""
 
     version: int
-    changed_at: datetime | None  # when the content last changed (aware, UTC)
+    changed_at: datetime  # when the content last changed (aware; Last-Modified of answers)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
@@ -195,7 +195,8 @@ def load_content() -> Content:
     number, changed_at = database_version()
     content = Content(
         version=number,
-        changed_at=changed_at,
+        # No version row yet (a database migrated without the seed): nothing changed since 1970.
+        changed_at=changed_at or datetime.fromtimestamp(0, UTC),
         milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
         options=tuple(
             EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")

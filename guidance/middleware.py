@@ -12,15 +12,19 @@ middleware, which still add their headers to every response.
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from threading import Lock
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from eidguide.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
-from guidance.content import content_version
-from guidance.dates import today_in_copenhagen
+from guidance.content import current_content
+from guidance.dates import COPENHAGEN, today_in_copenhagen
+from guidance.views import healthz
 
+HEALTH_PATH = "/healthz"
 CACHEABLE_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
 MAX_ENTRIES = 1024
 MAX_QUERY_LENGTH = 512
@@ -28,7 +32,16 @@ MAX_QUERY_LENGTH = 512
 # "not modified" until staff change the data (or, for today's answer, until Copenhagen midnight,
 # since the date is part of the key and so of the ETag).
 CACHE_CONTROL = "public, no-cache"
-HOP_HEADERS = {"content-length", "etag", "cache-control"}
+HOP_HEADERS = {"content-length", "etag", "cache-control", "last-modified"}
+# Headers a 304 repeats from the 200 it stands for, besides those Django's own 304 keeps
+# (ETag, Last-Modified, Cache-Control, Vary): a browser or cache updates its stored copy with them.
+REPEATED_ON_304 = ("Content-Language",)
+
+
+def answer_changed_at(content_changed_at: datetime, today: date) -> datetime:
+    """When an answer asked today last changed: the content's last change, or today's start in
+    Copenhagen if later (an answer "for today" changes at midnight without any edit)."""
+    return max(content_changed_at, datetime.combine(today, time.min, tzinfo=COPENHAGEN))
 
 
 @dataclass(frozen=True)
@@ -38,36 +51,40 @@ class CachedResponse:
     content: bytes
     headers: dict[str, str]
     etag: str
+    last_modified: float
     vary_language: bool
 
     @classmethod
-    def of(cls, response: HttpResponse) -> "CachedResponse":
+    def of(cls, response: HttpResponse, changed_at: datetime) -> "CachedResponse":
         digest = hashlib.blake2b(response.content, digest_size=12).hexdigest()
         vary = response.get("Vary", "")
         return cls(
             content=response.content,
             headers={k: v for k, v in response.items() if k.lower() not in HOP_HEADERS},
             etag=f'"{digest}"',
+            last_modified=changed_at.timestamp(),
             vary_language="accept-language" in vary.lower(),
         )
 
     def respond(self, request: HttpRequest) -> HttpResponse:
-        """The response for this request: 304 when the client has it, else the body again."""
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and (self.etag in parse_etags(if_none_match) or if_none_match == "*"):
-            response = HttpResponseNotModified()
-            for name in ("Vary", "Content-Language"):
-                if value := self.headers.get(name):
-                    response[name] = value
-        else:
-            body = b"" if request.method == "HEAD" else self.content
-            response = HttpResponse(body)
-            for name, value in self.headers.items():
-                response[name] = value
-            response["Content-Length"] = str(len(self.content))
+        """The response for this request: 304 when the client has it (RFC 9110's weak
+        comparison for If-None-Match, then If-Modified-Since), else the body again."""
+        body = b"" if request.method == "HEAD" else self.content
+        response = HttpResponse(body)
+        for name, value in self.headers.items():
+            response[name] = value
+        response["Content-Length"] = str(len(self.content))
         response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
         response["Cache-Control"] = CACHE_CONTROL
-        return response
+        conditional = get_conditional_response(
+            request, etag=self.etag, last_modified=int(self.last_modified), response=response
+        )
+        if conditional.status_code == 304:
+            for name, value in self.headers.items():
+                if name in REPEATED_ON_304 or name.lower().startswith("access-control-"):
+                    conditional[name] = value
+        return conditional
 
 
 def cacheable(response: HttpResponse) -> bool:
@@ -126,7 +143,8 @@ class PublicResponseCacheMiddleware:
             return self.get_response(request)
         # The raw Host header: a host Django does not allow is refused below, and never kept.
         host = request.META.get("HTTP_HOST", "")
-        key = (content_version(), today_in_copenhagen(), request.scheme, host, request.path, query)
+        content, today = current_content(), today_in_copenhagen()
+        key = (content.version, today, request.scheme, host, request.path, query)
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
         if entry is None:
@@ -134,8 +152,25 @@ class PublicResponseCacheMiddleware:
             response = self.get_response(request)
             if not cacheable(response):
                 return response
-            entry = CachedResponse.of(response)
+            entry = CachedResponse.of(response, answer_changed_at(content.changed_at, today))
             responses.put((*key, language) if entry.vary_language else key, entry)
         else:
             RESPONSE_CACHE_HITS.inc()
         return entry.respond(request)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before anything checks the Host header.
+
+    The container's probe asks by address (http://127.0.0.1:8000/healthz), which production's
+    ALLOWED_HOSTS rightly does not list. The health answer holds no links and is never cached,
+    so it is safe for any Host; every other path still refuses a host that is not allowed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTH_PATH:
+            return healthz(request)
+        return self.get_response(request)

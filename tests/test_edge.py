@@ -1,0 +1,673 @@
+"""The edge: Debian's nginx runs the real `edge/default.conf.template` in front of two gunicorn
+instances over one database and one shared cache, as compose runs the official nginx image.
+
+Clients come from several loopback addresses (127.0.0.1 to 127.0.0.9 all reach the edge), so
+"another address" is real: the edge sees it, and passes it on in X-Forwarded-For.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import ssl
+import subprocess
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from tools import edge as edge_tools
+from tools.serve import ROOT, free_port, gunicorn, manage, production_env
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(os.environ.get("TEST_DATABASE_URL")),
+        reason="the edge runs in `make test`; it does not depend on the database engine",
+    ),
+]
+
+PASSWORD = "edge-test-staff-password-3"
+PAGE = "/en/?date=2023-07-01"
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "Permissions-Policy",
+)
+
+
+def need_nginx() -> None:
+    reason = edge_tools.ensure_nginx()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """Two gunicorns (two workers each) over one SQLite file and one file cache, behind the edge."""
+    need_nginx()
+    folder = tmp_path_factory.mktemp("edge-stack")
+    database = folder / "db.sqlite3"
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{database}",
+        CACHE_URL=f"filecache://{folder / 'cache'}",
+        PROXY_COUNT="1",
+        SECURE_SSL_REDIRECT="true",
+        HOME=str(folder / "home"),
+    )
+    env.pop("XDG_RUNTIME_DIR", None)
+    (folder / "home").mkdir()
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "editor",
+        "--email",
+        "e@example.org",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+    )
+    with ExitStack() as stack:
+        apps = [stack.enter_context(gunicorn(env, workers=2)) for _ in range(2)]
+        addresses = [app.url.removeprefix("http://") for app in apps]
+        edge = stack.enter_context(edge_tools.edge(addresses))
+        yield {"edge": edge, "apps": apps, "database": database, "home": folder / "home"}
+
+
+class Answer:
+    def __init__(self, response: http.client.HTTPResponse, seconds: float):
+        self.status = response.status
+        self.headers = response.headers
+        self.body = response.read()
+        self.seconds = seconds
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def ask(
+    base: str,
+    path: str,
+    method: str = "GET",
+    headers: dict | None = None,
+    body: bytes | None = None,
+    source: str = "127.0.0.1",
+) -> Answer:
+    """One request from the loopback address `source`."""
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(
+        where.hostname, where.port, timeout=10, source_address=(source, 0)
+    )
+    started = time.monotonic()
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        return Answer(connection.getresponse(), time.monotonic() - started)
+    finally:
+        connection.close()
+
+
+class FormFields(HTMLParser):
+    """The fields of the first form with fields on a page, as a browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.textarea: str | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields[name] = attrs.get("value") or ("on" if attrs.get("type") else "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += (
+                data.removeprefix("\n") if not self.fields[self.textarea] else data
+            )
+
+
+class Staff:
+    """An editor's browser on the edge: keeps the admin's cookies (Secure, as the edge tells the
+    app the visitor came over HTTPS) and sends the Origin a browser would."""
+
+    def __init__(self, base: str, source: str = "127.0.0.1"):
+        self.base, self.source = base, source
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, fields: dict | None = None) -> Answer:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            body = urlencode(fields).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = "https://127.0.0.1"
+        answer = ask(self.base, path, method, headers, body, self.source)
+        for cookie in answer.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        return answer
+
+    def form(self, path: str) -> dict:
+        parser = FormFields()
+        parser.feed(self.request("GET", path).text)
+        return parser.fields
+
+    def log_in(self, password: str = PASSWORD) -> Answer:
+        fields = self.form("/admin/login/")
+        fields.update(username="editor", password=password)
+        return self.request("POST", "/admin/login/?next=/admin/", fields)
+
+
+def closing_milestone(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "SELECT id FROM guidance_milestone WHERE audience = 'citizen' AND date = '2023-10-31'"
+        ).fetchone()[0]
+
+
+def milestone_field(database: Path, pk: int, field: str) -> str:
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            f"SELECT {field} FROM guidance_milestone WHERE id = ?",  # noqa: S608 (a fixed name)
+            (pk,),
+        ).fetchone()[0]
+
+
+# --- slow clients ------------------------------------------------------------------------------
+
+
+def test_idle_and_slow_header_clients_do_not_stop_the_site(stack):
+    edge = stack["edge"]
+    port = edge.ports.public
+    held = []
+    try:
+        for _ in range(50):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        for _ in range(50):
+            slow = socket.create_connection(("127.0.0.1", port), timeout=5)
+            slow.sendall(b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            held.append(slow)
+        time.sleep(0.5)
+        # Never-asked dates, so each probe reaches a gunicorn worker through the edge.
+        probes = [ask(edge.url, f"/en/?date=2023-06-{day:02d}") for day in range(1, 11)]
+    finally:
+        for connection in held:
+            connection.close()
+    assert all(probe.status == 200 for probe in probes)
+    slowest = max(probe.seconds for probe in probes)
+    print(f"\n100 idle/slow connections held: 10 probes, slowest {slowest * 1000:.0f} ms")
+    assert slowest < 1.0
+
+
+def test_a_half_closed_post_is_refused_and_not_saved(stack):
+    edge, database = stack["edge"], stack["database"]
+    staff = Staff(edge.url, source="127.0.0.3")
+    assert staff.log_in().status == 302
+    pk = closing_milestone(database)
+    change = f"/admin/guidance/milestone/{pk}/change/"
+    before = milestone_field(database, pk, "what_to_do_da")
+    fields = staff.form(change)
+    fields["what_to_do_da"] = "Første linje\nAnden linje\nTredje linje"
+    body = urlencode(fields).encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in staff.cookies.items())
+    head = (
+        f"POST {change} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        "Origin: https://127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", edge.ports.public), timeout=10) as client:
+        client.sendall(head + body[: len(body) // 2])
+        client.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := client.recv(65536):
+            reply += chunk
+    assert not reply.startswith(b"HTTP/1.1 302"), reply[:200]
+    time.sleep(0.3)
+    assert milestone_field(database, pk, "what_to_do_da") == before
+
+
+def test_an_admin_edit_is_served_through_the_edge_within_about_a_second(stack):
+    edge, database = stack["edge"], stack["database"]
+    page = "/en/?date=2024-01-01"
+    for _ in range(3):  # kept by the edge
+        assert ask(edge.url, page).status == 200
+    assert ask(edge.url, page).headers["X-Cache-Status"] in ("HIT", "UPDATING", "STALE")
+    staff = Staff(edge.url, source="127.0.0.3")
+    assert staff.log_in().status == 302
+    pk = closing_milestone(database)
+    change = f"/admin/guidance/milestone/{pk}/change/"
+    fields = staff.form(change)
+    fields["summary_en"] = "NemID has closed for good (edited through the edge)."
+    assert b"edited through the edge" not in ask(edge.url, page).body
+    saved = staff.request("POST", change, fields)
+    assert saved.status == 302, saved.text[:500]
+    edited = time.monotonic()
+    seen = None
+    while time.monotonic() - edited < 5:
+        if b"edited through the edge" in ask(edge.url, page).body:
+            seen = time.monotonic() - edited
+            break
+        time.sleep(0.05)
+    assert seen is not None, "the edit never showed through the edge"
+    print(f"\nedit visible through the edge after {seen:.2f} s")
+    assert seen < 2.0
+
+
+# --- the real client address -------------------------------------------------------------------
+
+
+def test_five_failures_from_one_address_do_not_lock_out_the_same_user_elsewhere(stack):
+    edge = stack["edge"]
+    attacker = Staff(edge.url, source="127.0.0.4")
+    failures = [attacker.log_in(password="wrong-password") for _ in range(5)]
+    assert [failure.status for failure in failures] == [200, 200, 200, 200, 429]
+    locked = attacker.log_in()
+    assert locked.status == 429, locked.status
+    assert "Too many failed logins" in locked.text
+    editor = Staff(edge.url, source="127.0.0.5")
+    assert editor.log_in().status == 302
+
+
+def test_a_client_cannot_choose_its_own_forwarded_address(stack):
+    edge = stack["edge"]
+    forger = Staff(edge.url, source="127.0.0.6")
+    for _ in range(5):
+        forger.log_in(password="wrong-password")
+    fields = forger.form("/admin/login/")
+    fields.update(username="editor", password=PASSWORD)
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    answer = ask(
+        edge.url,
+        "/admin/login/?next=/admin/",
+        "POST",
+        {
+            **headers,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in forger.cookies.items()),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://127.0.0.1",
+        },
+        urlencode(fields).encode(),
+        source="127.0.0.6",
+    )
+    assert answer.status == 429, "a forged X-Forwarded-For must not escape the lockout"
+
+
+def test_login_attempts_are_rate_limited_by_the_edge(stack):
+    edge = stack["edge"]
+    statuses = []
+    for _ in range(14):
+        answer = ask(
+            edge.url,
+            "/admin/login/",
+            "POST",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"username=nobody&password=x",
+            source="127.0.0.7",
+        )
+        statuses.append(answer.status)
+    assert 429 in statuses
+    refused = ask(edge.url, "/admin/login/", "POST", {}, b"x=1", source="127.0.0.7")
+    assert refused.status == 429
+    assert "Too many requests" in refused.text
+    assert refused.headers["Retry-After"]
+
+
+# --- caching and conditional GET ---------------------------------------------------------------
+
+
+def test_a_weak_etag_gets_304_through_the_edge(stack):
+    edge = stack["edge"]
+    first = ask(edge.url, PAGE, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["ETag"].startswith('W/"')
+    again = ask(edge.url, PAGE, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    assert again.body == b""
+
+
+def test_a_304_through_the_edge_keeps_the_apis_cors_headers(stack):
+    edge = stack["edge"]
+    url = "/api/v1/status?date=2023-07-01"
+    first = ask(edge.url, url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    again = ask(edge.url, url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert again.headers["Content-Language"] == "en"
+
+
+def test_public_answers_are_kept_for_a_second_and_compressed_once(stack):
+    edge = stack["edge"]
+    url = "/en/timeline/"
+    ask(edge.url, url, headers={"Accept-Encoding": "gzip"})
+    kept = ask(edge.url, url, headers={"Accept-Encoding": "gzip"})
+    assert kept.headers["X-Cache-Status"] == "HIT"
+    assert kept.headers["Content-Encoding"] == "gzip"
+    plain = ask(edge.url, url)
+    assert "Content-Encoding" not in plain.headers
+    assert b"<html" in plain.body
+    for name in SECURITY_HEADERS:
+        assert kept.headers[name], name
+
+
+def test_the_admin_and_cookies_are_never_kept(stack):
+    edge = stack["edge"]
+    for _ in range(2):
+        login = ask(edge.url, "/admin/login/")
+    assert login.headers.get("X-Cache-Status", "") == ""
+    assert login.headers["Set-Cookie"]
+
+
+def test_static_files_are_kept_per_encoding(stack):
+    edge = stack["edge"]
+    page = ask(edge.url, PAGE).text
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page).group(1)
+    brotli = [ask(edge.url, css, headers={"Accept-Encoding": "gzip, br"}) for _ in range(2)]
+    plain = ask(edge.url, css)
+    assert brotli[1].headers["Content-Encoding"] == "br"
+    assert brotli[1].headers["X-Cache-Status"] == "HIT"
+    assert "Content-Encoding" not in plain.headers
+    assert len(plain.body) > len(brotli[1].body)
+
+
+# --- the edge's own answers --------------------------------------------------------------------
+
+
+def test_a_flood_of_new_dates_from_one_client_is_refused_not_others(stack):
+    edge = stack["edge"]
+    statuses = []
+    for day in range(80):
+        statuses.append(
+            ask(
+                edge.url,
+                f"/api/v1/status?date=2019-{1 + day // 28:02d}-{1 + day % 28:02d}",
+                source="127.0.0.8",
+            ).status
+        )
+    assert 429 in statuses
+    refused = ask(edge.url, "/api/v1/status?date=2018-01-01", source="127.0.0.8")
+    assert refused.status == 429
+    assert refused.headers["Content-Type"] == "application/json"
+    assert refused.json() == {
+        "error": refused.json()["error"],
+        "status": 429,
+        "field": None,
+        "errors": {},
+    }
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    page = ask(edge.url, "/da/?date=2018-01-02", source="127.0.0.8")
+    assert page.status == 429
+    assert '<html lang="da">' in page.text
+    assert "For mange forespørgsler" in page.text
+    other = ask(edge.url, "/en/?date=2018-01-03", source="127.0.0.9")
+    assert other.status == 200
+
+
+def test_the_edges_error_pages_carry_the_apps_security_headers(stack):
+    edge, app = stack["edge"], stack["apps"][0]
+    direct = ask(app.url, PAGE, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+    assert direct.status == 200
+    missing = ask(edge.url, "/metrics")
+    assert missing.status == 404
+    assert "Page not found" in missing.text
+    for name in SECURITY_HEADERS:
+        assert missing.headers[name] == direct.headers[name], name
+
+
+def test_metrics_are_never_served_to_the_public(stack):
+    edge = stack["edge"]
+    for path in ("/metrics", "/metrics/", "/%6Detrics", "//metrics", "/metrics?format=json"):
+        assert ask(edge.url, path).status == 404, path
+
+
+def test_stub_status_is_on_the_internal_port_only(stack):
+    edge = stack["edge"]
+    inside = ask(f"http://127.0.0.1:{edge.ports.stub_status}", "/stub_status")
+    assert inside.status == 200
+    assert "Active connections" in inside.text
+    assert ask(edge.url, "/stub_status").status == 404
+
+
+def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
+    edge = stack["edge"]
+    answer = ask(edge.url, "/en/accessibility/")
+    request_id = answer.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    time.sleep(0.2)
+    lines = [json.loads(line) for line in edge.access_log()]
+    mine = next(line for line in lines if line["request_id"] == request_id)
+    assert mine["status"] == 200
+    assert mine["uri"] == "/en/accessibility/"
+    assert isinstance(mine["request_time"], float)
+    assert "upstream_time" in mine
+    assert mine["cache"] in ("MISS", "HIT", "EXPIRED", "STALE", "UPDATING")
+
+
+def test_a_missing_app_gets_the_edges_502_page():
+    need_nginx()
+    with edge_tools.edge([f"127.0.0.1:{free_port()}"]) as down:
+        page = ask(down.url, "/en/")
+        api = ask(down.url, "/api/v1/status")
+    assert page.status == 502
+    assert "not available right now" in page.text
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert api.status == 502
+    assert api.headers["Content-Type"] == "application/json"
+    assert api.json()["status"] == 502
+    assert api.json()["field"] is None
+
+
+# --- what the app receives ---------------------------------------------------------------------
+
+
+@contextmanager
+def echo_server(delay: float = 0):
+    """An upstream that answers every request with the headers it received, as JSON (after
+    `delay` seconds)."""
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_GET(self):
+            time.sleep(delay)
+            body = json.dumps(dict(self.headers.items())).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_app_gets_the_request_id_and_forwarded_headers_from_the_edge_only():
+    need_nginx()
+    with echo_server() as upstream, edge_tools.edge([upstream]) as front:
+        answer = ask(
+            front.url,
+            "/en/?echo=1",
+            headers={
+                "X-Forwarded-For": "203.0.113.9",
+                "X-Forwarded-Proto": "http",
+                "X-Forwarded-Host": "evil.example",
+                "X-Request-ID": "chosen-by-the-client",
+            },
+            source="127.0.0.2",
+        )
+    received = {name.lower(): value for name, value in answer.json().items()}
+    assert received["x-forwarded-for"] == "127.0.0.2"
+    assert received["x-forwarded-proto"] == "https"
+    assert "x-forwarded-host" not in received
+    assert received["x-request-id"] == answer.headers["X-Request-ID"]
+    assert received["x-request-id"] != "chosen-by-the-client"
+
+
+# --- the template itself -----------------------------------------------------------------------
+
+
+def test_the_template_reads_only_app_address_and_edge_port():
+    assert edge_tools.template_variables() == {"APP_ADDRESS", "EDGE_PORT"}
+
+
+def test_the_template_rendered_by_envsubst_passes_nginx_t_inside_http(tmp_path):
+    need_nginx()
+    rendered = subprocess.run(
+        ["envsubst", "${APP_ADDRESS} ${EDGE_PORT}"],
+        input=edge_tools.TEMPLATE.read_text(),
+        env={**os.environ, "APP_ADDRESS": "app:8000", "EDGE_PORT": "8080"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert rendered == edge_tools.render("app:8000", "8080")
+    assert "$request_id" in rendered
+    assert "${" not in rendered
+    (tmp_path / "default.conf").write_text(rendered.replace("app:8000", "127.0.0.1:9"))
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  include {tmp_path}/default.conf;\n}}\n"
+    )
+    check = subprocess.run(
+        [edge_tools.NGINX, "-t", "-p", str(tmp_path), "-c", str(main)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_gunicorn_opens_no_control_socket_in_home(stack):
+    assert not (stack["home"] / ".gunicorn").exists()
+    assert list(stack["home"].iterdir()) == []
+
+
+def test_the_container_healthcheck_passes_with_production_hosts(tmp_path):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    command = json.loads(re.search(r"HEALTHCHECK .*?\n\s+CMD (\[.*\])", dockerfile).group(1))
+    database = tmp_path / "db.sqlite3"
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{database}", ALLOWED_HOSTS="eid.example.dk", PROXY_COUNT="1"
+    )
+    manage("migrate", "--noinput", "-v0", env=env)
+    with gunicorn(env, workers=1) as app:
+        port = urlsplit(app.url).port
+        probe = subprocess.run(command, env={**env, "PORT": str(port)}, timeout=10, check=False)
+        forged = ask(app.url, "/en/", headers={"X-Forwarded-Proto": "https"})
+    assert probe.returncode == 0
+    assert forged.status == 400
+
+
+def test_tls_at_the_edge_serves_https_and_redirects_plain_http(tmp_path):
+    need_nginx()
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(tmp_path / "tls.key"),
+            "-out",
+            str(tmp_path / "tls.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    tls_port = free_port()
+    snippet = (
+        (ROOT / "edge" / "tls.conf")
+        .read_text()
+        .replace("listen 8443 ssl;", f"listen 127.0.0.1:{tls_port} ssl;")
+        .replace("/etc/nginx/certs", str(tmp_path))
+    )
+    with (
+        echo_server() as upstream,
+        edge_tools.edge([upstream], snippets={"tls.conf": snippet}) as front,
+    ):
+        plain = ask(front.url, "/en/?date=2023-07-01")
+        context = ssl.create_default_context(cafile=str(tmp_path / "tls.crt"))
+        secure = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context)
+        secure.request("GET", "/en/?echo=tls")
+        answer = secure.getresponse()
+        received = {k.lower(): v for k, v in json.loads(answer.read()).items()}
+        secure.close()
+    assert plain.status == 308
+    assert plain.headers["Location"] == "https://127.0.0.1/en/?date=2023-07-01"
+    assert answer.status == 200
+    assert received["x-forwarded-proto"] == "https"
+
+
+def test_when_the_app_is_saturated_the_edge_answers_503_at_once():
+    need_nginx()
+    with echo_server(delay=2.0) as slow_app, edge_tools.edge([slow_app]) as front:
+        results = []
+
+        def miss(number: int) -> None:
+            source = f"127.0.1.{1 + number % 4}"  # four clients, under the per-client limit
+            results.append(ask(front.url, f"/api/v1/status?n={number}", source=source))
+
+        threads = [threading.Thread(target=miss, args=(n,)) for n in range(72)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    busy = [answer for answer in results if answer.status == 503]
+    assert len([answer for answer in results if answer.status == 200]) <= 64
+    assert busy, [answer.status for answer in results]
+    assert all(answer.seconds < 1.5 for answer in busy)
+    assert busy[0].json()["status"] == 503
+    assert busy[0].headers["Retry-After"] == "10"
