@@ -150,6 +150,10 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason")
+        historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if not reason and historic is not None:
+            when = formats.date_format(timezone.localtime(historic.history_date), "DATETIME_FORMAT")
+            reason = gettext("Reverted to the version of %(when)s") % {"when": when}
         if reason:
             obj._change_reason = reason
         super().save_model(request, obj, form, change)

@@ -40,7 +40,8 @@ from guidance.models import (
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "guidance:content-version"
+# ":db" since the version is the database's number (older releases kept a fingerprint string).
+VERSION_KEY = "guidance:content-version:db"
 # How often a process asks the database for the version: the longest an edit can take to show
 # when the cache missed it (or there is no shared cache).
 VERSION_CHECK_SECONDS = 2
@@ -50,6 +51,7 @@ VERSION_CACHE_SECONDS = 60
 # per interval, not one a request.
 RETRY_SECONDS = 1
 CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService)
+NEVER = datetime.fromtimestamp(0, UTC)  # changed_at of a database without a version row
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Content:
     """Everything published, ordered as it is shown, with the version it was loaded at."""
 
     version: int
-    changed_at: datetime  # when the content last changed (aware; Last-Modified of answers)
+    changed_at: datetime  # when the content last changed (aware; from the version's row)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
@@ -144,7 +146,7 @@ def _read_shared():
         global _checked_at
         _checked_at = float("-inf")
     shared_cache.answered()
-    return value
+    return value if isinstance(value, int) else None  # anything else is not ours: replace it
 
 
 def publish(number: int) -> bool:
@@ -195,8 +197,7 @@ def load_content() -> Content:
     number, changed_at = database_version()
     content = Content(
         version=number,
-        # No version row yet (a database migrated without the seed): nothing changed since 1970.
-        changed_at=changed_at or datetime.fromtimestamp(0, UTC),
+        changed_at=changed_at or NEVER,
         milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
         options=tuple(
             EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")

@@ -271,6 +271,7 @@ def test_revert_restores_the_requirements_of_a_way_to_get_mitid(staff_client):
     assert len(form["requirements"]) == 2, "the revert form ticks the stored requirements"
     assert staff_client.post(revert, form).status_code == 302
     assert set(option.requirements.values_list("slug", flat=True)) == stored
+    assert option.history.first().history_change_reason.startswith("Reverted to the version of")
     without_passport = staff_client.get("/api/v1/status?date=2024-01-01&passport=no").json()
     assert "mitid-app" not in [o["slug"] for o in without_passport["enrollment_options"]]
 

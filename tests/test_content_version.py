@@ -177,3 +177,9 @@ def test_a_higher_version_in_the_cache_than_the_database_is_corrected(client, sh
     next_check_is_due()
     assert client.get(PAGE).status_code == 200
     assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_foreign_value_under_the_version_key_is_replaced(client, shared_cache):
+    cache.set(content.VERSION_KEY, "6@1700000000.0/3@0")  # an older release's fingerprint
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) == version()

@@ -10,12 +10,17 @@ import pytest
 from tools import faults
 
 pytestmark = pytest.mark.slow
+# Each drill runs its own servers (SQLite, a Redis of its own): once, in `make test`. `make
+# test-services` (TEST_DATABASE_URL set) runs only the drill that needs its PostgreSQL.
+ON_SERVICES = bool(os.environ.get("TEST_DATABASE_URL"))
+own_servers = pytest.mark.skipif(ON_SERVICES, reason="runs in make test, with servers of its own")
 needs_redis = pytest.mark.skipif(
     shutil.which("redis-server") is None,
     reason="needs the redis-server program (apt-get install redis-server) for a Redis of its own",
 )
 
 
+@own_servers
 @needs_redis
 def test_visitors_are_answered_while_redis_hangs_or_is_cut():
     figures = faults.redis_down()
@@ -26,6 +31,7 @@ def test_visitors_are_answered_while_redis_hangs_or_is_cut():
     assert figures["hanging_3s"]["max_ms"] < 2500, figures
 
 
+@own_servers
 @needs_redis
 def test_an_edit_saved_during_a_redis_blip_is_kept_and_served_to_everyone():
     figures = faults.redis_blip_during_edit()
@@ -47,11 +53,13 @@ def test_visitors_are_answered_while_the_database_is_down():
     assert figures["back"]["5xx"] == 0, figures
 
 
+@own_servers
 def test_editors_saving_at_the_same_moment_on_sqlite_all_succeed():
     figures = faults.concurrent_sqlite_saves(editors=4, saves=10)
     assert figures == {"saves": 40, "saved_302": 40, "5xx": 0}
 
 
+@own_servers
 @needs_redis
 def test_changes_that_bypass_the_admin_are_served_within_seconds():
     figures = faults.changes_bypassing_the_admin()
@@ -62,6 +70,7 @@ def test_changes_that_bypass_the_admin_are_served_within_seconds():
         assert figures[change]["after_3s"]["new"] == 20, figures
 
 
+@own_servers
 def test_an_sqlite_lock_does_not_stop_visitors_and_healthz_sees_missing_content():
     figures = faults.health_and_locks()
     held = figures["sqlite_exclusive_lock_held"]
