@@ -44,6 +44,7 @@ lint: $(INSTALLED)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
 	$(MAKE) --no-print-directory deploy-check
+	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
 
 # Kubernetes (deploy/): every manifest kustomize renders, validated against the Kubernetes schemas;

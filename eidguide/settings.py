@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table. Production is the 
 DEBUG is off, a SECRET_KEY is required, HTTPS is enforced.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guidance.context_processors.languages",
+                "guidance.context_processors.site",
             ],
         },
     },
@@ -250,3 +252,18 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["eidguide.formats"]
+
+# Content (the "content" section): who publishes this copy of the site, shown in the footer and
+# on the About page. By default the site says plainly that it is not an official government site.
+SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="")  # empty: the site's own name
+SITE_CONTACT = env.str("SITE_CONTACT", default="")  # an e-mail address or a URL; empty: none given
+SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
+# The day of the last full accessibility test (ISO date), shown in the accessibility statement.
+try:
+    ACCESSIBILITY_TESTED_ON = date.fromisoformat(
+        env.str("ACCESSIBILITY_TESTED_ON", default="2026-11-25")
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "ACCESSIBILITY_TESTED_ON must be a date written YYYY-MM-DD, for example 2026-11-25."
+    ) from None

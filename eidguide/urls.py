@@ -19,6 +19,7 @@ urlpatterns = [
         path("", views.advice, name="advice"),
         path("timeline/", views.timeline, name="timeline"),
         path("accessibility/", views.accessibility, name="accessibility"),
+        path("about/", views.about, name="about"),
         path("api/", views.api_docs, name="api-docs"),
     ),
 ]

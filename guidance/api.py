@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from guidance.advice import Advice, UnsuitableOption
+from guidance.advice import Advice, UnsuitableOption, in_force_on
 from guidance.content import current_advice, current_content
 from guidance.dates import accepted_forms
 from guidance.forms import AdviceForm
@@ -139,7 +139,7 @@ def milestone_json(request: HttpRequest, milestone: Milestone, day=None) -> dict
         "url": advice_page_url(request, milestone.date, milestone.audience),
     }
     if day is not None:
-        data["passed"] = milestone.date <= day
+        data["passed"] = in_force_on(milestone, day)
     return data
 
 
@@ -170,7 +170,6 @@ def unsuitable_json(unsuitable: UnsuitableOption) -> dict:
 
 def advice_json(request: HttpRequest, advice: Advice, is_today: bool) -> dict:
     """The whole answer for a date, as the SPEC's status document."""
-    current = advice.current
     upcoming = advice.next_milestone
     return {
         "date": advice.day.isoformat(),
@@ -179,7 +178,7 @@ def advice_json(request: HttpRequest, advice: Advice, is_today: bool) -> dict:
         "nemid": {
             "status": str(advice.status),
             "label": str(advice.status.label),
-            "summary": current.summary if current else _("NemID did not exist yet on this date."),
+            "summary": advice.summary,
             "since": advice.since.isoformat() if advice.since else None,
         },
         "next_milestone": (
@@ -197,9 +196,7 @@ def advice_json(request: HttpRequest, advice: Advice, is_today: bool) -> dict:
         ],
         "enrollment_options": [option_json(o) for o in advice.options],
         "unsuitable_options": [unsuitable_json(u) for u in advice.unsuitable_options],
-        "self_services": (
-            [s.name for s in advice.self_services] if advice.audience == Audience.CITIZEN else []
-        ),
+        "self_services": [s.name for s in advice.self_services],
         "url": advice_page_url(request, advice.day, advice.audience),
     }
 

@@ -1,9 +1,17 @@
 """Template context every page needs."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.validators import validate_email
+from django.forms import ValidationError
 from django.urls import translate_url
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from guidance.source import source_for
 
 
 def languages(request) -> dict:
@@ -26,3 +34,39 @@ def languages(request) -> dict:
             }
         )
     return {"alternates": alternates}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Who publishes this copy of the site, how to reach them, and whether it is official."""
+
+    publisher: str  # the setting, or the site's own name in the active language
+    contact: str
+    is_official: bool
+    accessibility_tested_on: date
+
+    @property
+    def contact_href(self) -> str:
+        """The contact as a link target: mailto: for an e-mail address, else the URL itself."""
+        if not self.contact:
+            return ""
+        try:
+            validate_email(self.contact)
+        except ValidationError:
+            return self.contact
+        return f"mailto:{self.contact}"
+
+
+def site_info() -> SiteInfo:
+    """The publisher settings (SITE_PUBLISHER, SITE_CONTACT, SITE_IS_OFFICIAL, ...)."""
+    return SiteInfo(
+        publisher=settings.SITE_PUBLISHER or _("eID guide"),
+        contact=settings.SITE_CONTACT,
+        is_official=settings.SITE_IS_OFFICIAL,
+        accessibility_tested_on=settings.ACCESSIBILITY_TESTED_ON,
+    )
+
+
+def site(request) -> dict:
+    """The publisher and the official source, for the footer, About page and statement."""
+    return {"site": site_info(), "source": source_for()}

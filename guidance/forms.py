@@ -1,9 +1,13 @@
 """The questions a visitor answers: a date, who is asking, and their situation."""
 
+import datetime
+from urllib.parse import urlencode
+
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from guidance.advice import VisitorSituation
+from guidance.advice import VisitorSituation, other_audience
 from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
 from guidance.models import Audience
 
@@ -58,9 +62,26 @@ class AdviceForm(forms.Form):
         """Citizens are the default audience."""
         return self.cleaned_data["audience"] or Audience.CITIZEN
 
-    def day(self) -> date:
+    def day(self) -> datetime.date:
         """The date asked about; today in Copenhagen when none was given."""
         return self.cleaned_data["date"] or today_in_copenhagen()
+
+    def other_audience_url(self) -> str:
+        """The same question (date kept) asked for the other audience, as a query string."""
+        other = other_audience(self.cleaned_data["audience"])
+        query = {}
+        if self.cleaned_data["date"]:
+            query["date"] = self.cleaned_data["date"].isoformat()
+        if other != Audience.CITIZEN:
+            query["audience"] = other
+        return f"?{urlencode(query)}"
+
+    def calendar_query(self) -> str:
+        """The calendar feed's query for this audience, in the active language."""
+        query = {"lang": get_language()}
+        if self.cleaned_data["audience"] != Audience.CITIZEN:
+            query = {"audience": self.cleaned_data["audience"], **query}
+        return urlencode(query)
 
     def is_today(self) -> bool:
         """Whether the visitor asked about today (gave no date)."""

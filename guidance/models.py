@@ -29,8 +29,9 @@ class NemIDStatus(models.TextChoices):
 
     NOT_LAUNCHED = "not_launched", _("Not launched yet")
     ACTIVE = "active", _("Active")
-    RESTRICTED = "restricted", _("Restricted")
-    LIMITED = "limited", _("Limited")
+    # Named by what they mean for the visitor, so that the two never read alike.
+    RESTRICTED = "restricted", _("Not for banking or shopping")
+    LIMITED = "limited", _("No new NemIDs")
     CLOSED = "closed", _("Closed")
 
     @property

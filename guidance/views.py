@@ -10,8 +10,9 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from guidance.advice import timeline_on
-from guidance.content import CONTENT_MODELS, cache_is_shared, current_advice, current_content
+from guidance.advice import answer_on, timeline_on
+from guidance.content import CONTENT_MODELS, cache_is_shared, current_content
+from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 from guidance.models import ContentVersion
 
@@ -29,9 +30,26 @@ def ask(request) -> tuple[AdviceForm, dict]:
     form = AdviceForm(request.GET)
     if not form.is_valid():
         return form, {}
-    advice = current_advice(form.day(), form.cleaned_data["audience"], form.situation())
-    timeline = timeline_on(advice.day, advice.audience, current_content().milestones)
-    return form, {"advice": advice, "timeline": timeline, "is_today": form.is_today()}
+    content = current_content()
+    answer = answer_on(
+        form.day(),
+        today_in_copenhagen(),
+        form.cleaned_data["audience"],
+        form.situation(),
+        milestones=content.milestones,
+        options=content.options,
+        self_services=content.self_services,
+    )
+    advice = answer.asked
+    timeline = timeline_on(advice.day, advice.audience, content.milestones)
+    return form, {
+        "answer": answer,
+        "advice": advice,
+        "timeline": timeline,
+        "is_today": form.is_today(),
+        "other_audience_url": form.other_audience_url(),
+        "calendar_url": f"{reverse('milestones-ics')}?{form.calendar_query()}",
+    }
 
 
 @public_page
@@ -56,6 +74,12 @@ def timeline(request):
 def accessibility(request):
     """The accessibility statement."""
     return render(request, "guidance/accessibility.html")
+
+
+@public_page
+def about(request):
+    """Who publishes the site, how to reach them, and whether it is official (from settings)."""
+    return render(request, "guidance/about.html")
 
 
 @public_page

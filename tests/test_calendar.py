@@ -36,7 +36,7 @@ def test_every_citizen_milestone_is_an_all_day_event_on_its_day(client):
 
 def test_business_feed_has_the_business_milestones(client):
     summaries = [str(e["summary"]) for e in events(feed(client, audience="business"))]
-    assert summaries == ["NemID is launched", "NemID closes: switch to MitID Business"]
+    assert summaries == ["NemID is launched", "NemID closes for businesses"]
 
 
 def test_danish_feed_is_in_danish_and_links_to_danish_advice(client):

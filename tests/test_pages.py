@@ -1,6 +1,7 @@
 """The public pages, as a visitor meets them (SPEC: URLs, qualities)."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -60,22 +61,22 @@ def test_danish_answer_is_in_danish_with_danish_dates(client):
     assert '<html lang="da">' in html
     assert "NemID den 1. juli 2023" in html
     assert "Borgerservice kan ikke længere udstede nye NemID’er" in html
-    assert "Næste ændring: 31. oktober 2023, NemID lukker." in html
-    assert "Veje til MitID" in html
+    assert "Næste ændring kommer den 31. oktober 2023: NemID lukker." in html
+    assert "Sådan får du MitID" in html
 
 
 def test_answer_comes_before_what_to_do_ways_and_what_is_coming(client):
     html = page(client, "/en/", date="2023-07-01").content.decode()
     order = [
         html.index(s)
-        for s in ('data-nemid-status="', "What to do", "Ways to get MitID", "What has happened")
+        for s in ('data-nemid-status="', "What to do", "How to get MitID", 'id="coming-heading"')
     ]
     assert order == sorted(order)
 
 
 def test_closed_page_says_dispose_of_the_key_card_and_uninstall_the_key_app(client):
     html = page(client, "/en/", date="2023-10-31").content.decode()
-    assert "Dispose of your NemID key card" in html
+    assert "Throw away your NemID key card" in html
     assert "Delete the NemID key app" in html
 
 
@@ -138,7 +139,7 @@ def test_a_rejected_date_gets_400_the_form_and_a_message_naming_the_problem(clie
 def test_a_rejected_date_in_danish_gets_a_danish_message(client):
     response = page(client, "/da/", date="31-02-2023")
     assert response.status_code == 400
-    assert "ikke en rigtig dato" in response.content.decode()
+    assert "ikke en gyldig dato" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,7 @@ def test_timeline_lists_every_milestone_and_marks_the_chosen_date(client, langua
 
 def test_business_timeline_shows_the_business_milestones(client):
     html = page(client, "/en/timeline/", audience="business").content.decode()
-    assert "NemID closes: switch to MitID Business" in html
+    assert "NemID closes for businesses" in html
     assert 'datetime="2022-10-30"' not in html
 
 
@@ -322,3 +323,35 @@ def test_plain_http_pages_redirect_to_https():
     response = Client().get("/en/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+def test_the_form_is_sent_to_the_page_it_is_on(client):
+    assert '<form class="question" method="get" action="/da/timeline/"' in (
+        page(client, "/da/timeline/", date="nonsense").content.decode()
+    )
+    assert '<form class="question" method="get" action="/en/"' in (
+        page(client, "/en/", date="nonsense").content.decode()
+    )
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in TEMPLATES.rglob("*.html") if p.name != "500.html"), ids=str
+)
+def test_templates_only_render(path):
+    """No deciding by audience and no source title, date or address in a template (500.html,
+    rendered without context when everything else failed, is the one exception)."""
+    text = path.read_text()
+    for literal in ("audience ==", "audience !=", "NemID is closed from", "16 April 2024",
+                    "lifeindenmark", "24 November 2026"):  # fmt: skip
+        assert literal not in text, literal
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "About this site"), ("da", "Om webstedet")])
+def test_the_about_page_exists_in_both_languages(client, language, title):
+    response = client.get(f"/{language}/about/")
+    assert response.status_code == 200
+    assert f"<h1>{title}</h1>" in response.content.decode()
+    assert response.cookies == {}

@@ -32,6 +32,8 @@ PUBLIC_PAGES = [
     "/da/timeline/?date=2023-07-01&audience=business",
     "/en/accessibility/",
     "/da/accessibility/",
+    "/en/about/",
+    "/da/about/",
     "/en/api/",
     "/da/api/",
     "/en/?date=31-02-2023",
