@@ -10,7 +10,7 @@ MO := locale/da/LC_MESSAGES/django.mo
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test test-services lint format messages bench fuzz audit image-check mutate clean
+.PHONY: run test test-services lint format messages bench fuzz audit image-check mutate clean deploy-check deploy-edge-config
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -65,16 +65,46 @@ lint: $(INSTALLED)
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
+	$(MAKE) --no-print-directory deploy-check
 	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
 	$(BIN)/python -m tools.openapi_tools lint
+
+# Kubernetes (deploy/): every manifest kustomize renders, validated against the Kubernetes schemas;
+# checkov on the manifests and the Dockerfile (skips justified in deploy/checkov.yaml). kubectl
+# comes from a PyPI wheel; checkov from its own venv, as its pins conflict with the project's.
+CHECKOV_VENV := .venv-tools/checkov
+CHECKOV := $(CHECKOV_VENV)/.installed
+KUSTOMIZATIONS := deploy/kubernetes/base $(wildcard deploy/kubernetes/overlays/*)
+EDGE_TEMPLATE_COPY := deploy/kubernetes/base/edge/default.conf.template
+$(CHECKOV): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
+deploy-check: $(INSTALLED) $(CHECKOV)
+	@if [ -f edge/default.conf.template ] && ! cmp -s edge/default.conf.template $(EDGE_TEMPLATE_COPY); then \
+		echo "$(EDGE_TEMPLATE_COPY) differs from edge/default.conf.template: run make deploy-edge-config"; exit 1; fi
+	@rendered=$$(mktemp -d) && trap 'rm -rf "$$rendered"' EXIT && \
+	for folder in $(KUSTOMIZATIONS); do \
+		name=$$(echo $$folder | tr / _); \
+		$(BIN)/kubectl kustomize $$folder > $$rendered/$$name.yaml || exit 1; \
+		$(BIN)/kubernetes-validate --strict --quiet $$rendered/$$name.yaml || exit 1; \
+		echo "kubernetes-validate: $$folder: $$(grep -c '^kind:' $$rendered/$$name.yaml) objects valid (Kubernetes 1.37, strict)"; \
+	done
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CHECKOV_VENV)/bin/checkov --config-file deploy/checkov.yaml -d deploy
+	$(CHECKOV_VENV)/bin/checkov --config-file deploy/checkov.yaml --file Dockerfile
+
+# kustomize reads no file outside its folder: the edge's template is copied next to the manifests.
+deploy-edge-config:
+	cp edge/default.conf.template $(EDGE_TEMPLATE_COPY)
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts mutants mutants.log $(MO)
+	rm -rf $(VENV) .venv-tools staticfiles db.sqlite3 .pytest_cache .ruff_cache .hypothesis artifacts mutants mutants.log $(MO)
 
 bench: $(INSTALLED) $(MO)
 	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian's packages."; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }

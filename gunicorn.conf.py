@@ -14,6 +14,13 @@ import math
 import os
 from pathlib import Path
 
+from eidguide import multiprocess
+
+# Metrics: the workers share their Prometheus values in files under /tmp (PROMETHEUS_MULTIPROC_DIR,
+# emptied now, before the app and prometheus-client are loaded; when it is unset, a fresh folder,
+# removed when the server exits).
+multiprocess.prepare_multiprocess_dir()
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
@@ -70,10 +77,40 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
+# Logs: one JSON object a line on stdout (eidguide.logs), gunicorn's own and the access log; an
+# access line carries the request id (the edge's X-Request-ID, or the one the app made).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '"%(r)s" %(s)s'  # the message; the fields come from eidguide.logs
+_LOG_FORMATTER = "json" if os.environ.get("LOG_FORMAT", "json") == "json" else "plain"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrapes": {"()": "eidguide.logs.SkipScrapes"}},
+    "formatters": {
+        "json": {"()": "eidguide.logs.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": _LOG_FORMATTER,
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": _LOG_FORMATTER,
+            "filters": ["scrapes"],
+        },
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+}
 
 
 class SkipHealthChecks(logging.Filter):
@@ -86,3 +123,24 @@ class SkipHealthChecks(logging.Filter):
 def on_starting(server) -> None:
     """Attach the health-check filter to the access log."""
     logging.getLogger("gunicorn.access").addFilter(SkipHealthChecks())
+
+
+def post_fork(server, worker) -> None:
+    """A worker counts itself among the live ones (eidguide_gunicorn_workers)."""
+    from eidguide import metrics
+
+    metrics.WORKERS.set(1)
+
+
+def nworkers_changed(server, new_value, old_value) -> None:
+    """The configured number of workers, for eidguide_gunicorn_workers_configured."""
+    from eidguide import metrics
+
+    metrics.WORKERS_CONFIGURED.set(new_value)
+
+
+def child_exit(server, worker) -> None:
+    """A dead worker no longer counts as live (prometheus-client's multiprocess bookkeeping)."""
+    from eidguide import metrics
+
+    metrics.worker_died(worker.pid)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request id, metrics of every answer, /metrics (eidguide.observability).
+    "eidguide.observability.ObservabilityMiddleware",
     "eidguide.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -240,11 +242,29 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
+# Observability (eidguide.observability, eidguide.logs): one JSON object a line on stdout with
+# the request id (plain text with DEBUG, or LOG_FORMAT=plain); /metrics for Prometheus, not
+# served to requests that came through a proxy, nor at all with METRICS_ENABLED=false.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "eidguide.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "eidguide.logs.JsonFormatter"},
+        "plain": {"format": "{levelname} {name} [{request_id}]: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO").upper()},
     "loggers": {
         # Bad input is answered with a 4xx page; it is not worth a warning per request.

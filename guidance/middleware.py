@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from eidguide.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from guidance.content import current_content
 from guidance.dates import COPENHAGEN, today_in_copenhagen
 from guidance.views import healthz
@@ -147,11 +148,14 @@ class PublicResponseCacheMiddleware:
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
         if entry is None:
+            RESPONSE_CACHE_MISSES.inc()
             response = self.get_response(request)
             if not cacheable(response):
                 return response
             entry = CachedResponse.of(response, answer_changed_at(content.changed_at, today))
             responses.put((*key, language) if entry.vary_language else key, entry)
+        else:
+            RESPONSE_CACHE_HITS.inc()
         return entry.respond(request)
 
 

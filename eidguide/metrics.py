@@ -1,0 +1,91 @@
+"""The app's Prometheus metrics, and how several gunicorn workers share them.
+
+Gunicorn runs several worker processes, each with its own memory. With the environment variable
+``PROMETHEUS_MULTIPROC_DIR`` set before this module is first imported, prometheus-client keeps
+every value in a small memory-mapped file per process in that folder and ``/metrics`` adds them
+up across the live workers (the library's "multiprocess mode"). ``gunicorn.conf.py`` sets the
+variable (``eidguide.multiprocess``), empties the folder when the server starts and tells the
+library when a worker dies. Without the variable (``manage.py runserver``, the tests) the values
+live in this process.
+
+This module imports nothing from Django, so gunicorn's config can import it before the app.
+"""
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+# Warm answers come from memory in about a millisecond; a cold page renders in tens.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+REQUESTS = Counter(
+    "eidguide_http_requests",
+    "HTTP requests answered by the app, by view (URL name), method and status code.",
+    ["view", "method", "status"],
+)
+LATENCY = Histogram(
+    "eidguide_http_request_duration_seconds",
+    "Time the app took to answer, by view (URL name).",
+    ["view"],
+    buckets=LATENCY_BUCKETS,
+)
+RESPONSE_CACHE = Counter(
+    "eidguide_response_cache_requests",
+    "Lookups in the in-process cache of rendered public answers: hit or miss.",
+    ["result"],
+)
+RESPONSE_CACHE_HITS = RESPONSE_CACHE.labels(result="hit")
+RESPONSE_CACHE_MISSES = RESPONSE_CACHE.labels(result="miss")
+LOGIN_FAILURES = Counter(
+    "eidguide_admin_login_failures", "Failed logins to the admin (wrong username or password)."
+)
+LOCKOUTS = Counter(
+    "eidguide_admin_lockouts",
+    "Admin logins refused by django-axes: a username locked out, or tried again while locked.",
+)
+# Set to 1 by every worker when it starts; the sum over live workers is how many serve.
+WORKERS = Gauge(
+    "eidguide_gunicorn_workers",
+    "Gunicorn worker processes alive (the sum over live workers).",
+    multiprocess_mode="livesum",
+)
+WORKERS_CONFIGURED = Gauge(
+    "eidguide_gunicorn_workers_configured",
+    "Gunicorn worker processes the server is configured to run (WEB_CONCURRENCY, TTIN, TTOU).",
+    multiprocess_mode="mostrecent",
+)
+
+
+def worker_died(pid: int) -> None:
+    """Forget a dead worker's live gauges (its counters are kept: they still add up)."""
+    if shared_between_processes():
+        multiprocess.mark_process_dead(pid)
+
+
+def shared_between_processes() -> bool:
+    """Whether prometheus-client keeps the values in shared files (it decided when imported)."""
+    return values.ValueClass is not values.MutexValue
+
+
+def exposition(*extra: object) -> bytes:
+    """The metrics in Prometheus' text format, from all workers, with collectors run now."""
+    if shared_between_processes():
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        output = generate_latest(registry)
+    else:
+        output = generate_latest(REGISTRY)
+    scrape_time = CollectorRegistry()
+    for collector in extra:
+        scrape_time.register(collector)
+    return output + generate_latest(scrape_time)

@@ -1,0 +1,164 @@
+"""What an operator watches: the request id on every log line, request metrics, the admin's
+failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
+
+``ObservabilityMiddleware`` is the outermost middleware, so it times and counts every answer
+(refusals of oversized requests, cached answers, errors) and its request id reaches every log
+line. It serves ``/metrics`` itself, before Django checks the Host header or redirects to
+HTTPS: Prometheus scrapes a pod by its address, over plain HTTP. A request that came through a
+proxy (it carries ``X-Forwarded-For``, which the edge and any ingress add) never gets the
+metrics: the public does not see them even if a proxy in front forgot to refuse the path.
+"""
+
+import logging
+import time
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from prometheus_client.core import GaugeMetricFamily
+
+from eidguide import metrics
+from eidguide.logs import REQUEST_ID_HEADER, current_request_id, request_id_from
+from guidance import content
+
+logger = logging.getLogger(__name__)
+
+METRICS_PATH = "/metrics"
+UNRESOLVED = "<unresolved>"
+STATIC = "static"
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+# Any other method is counted as "other", so made-up methods cannot grow the metrics.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+@lru_cache(maxsize=2048)
+def view_name(path: str) -> str:
+    """The URL name a path resolves to (``advice``, ``api-status``, ``admin:index``...).
+
+    Cached answers never reach Django's resolver, so the path is resolved here, in the language
+    its prefix names. Static files (whitenoise) are ``static``; unknown paths share one name, so
+    a scan cannot grow the metrics.
+    """
+    if path.startswith(settings.STATIC_URL):
+        return STATIC
+    with translation.override(translation.get_language_from_path(path) or None):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return UNRESOLVED
+    return match.view_name or UNRESOLVED
+
+
+def came_through_proxy(request: HttpRequest) -> bool:
+    """Whether a proxy (the edge, an ingress) forwarded this request: then it is public."""
+    return any(request.META.get(header) for header in PROXY_HEADERS)
+
+
+class ContentVersionCollector:
+    """The published guidance's version and how long ago it changed, read when Prometheus
+    scrapes (from the database, which keeps both: guidance.content)."""
+
+    def collect(self):
+        try:
+            number, changed_at = content.database_version()
+        except Exception:  # a scrape must still answer while the database is down
+            logger.warning(
+                "content version not measured: the database did not answer", exc_info=True
+            )
+            return
+        version = GaugeMetricFamily(
+            "eidguide_content_version", "The published guidance's version (one up each edit)."
+        )
+        version.add_metric([], number)
+        yield version
+        if changed_at is None:
+            return
+        age = GaugeMetricFamily(
+            "eidguide_content_version_age_seconds",
+            "Seconds since the published guidance (the content version) last changed.",
+        )
+        age.add_metric([], (datetime.now(UTC) - changed_at).total_seconds())
+        yield age
+        changed = GaugeMetricFamily(
+            "eidguide_content_last_changed_timestamp_seconds",
+            "When the published guidance last changed (Unix time).",
+        )
+        changed.add_metric([], changed_at.timestamp())
+        yield changed
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """The metrics of all this instance's workers, in Prometheus' text format."""
+    return HttpResponse(
+        metrics.exposition(ContentVersionCollector()), content_type=metrics.CONTENT_TYPE
+    )
+
+
+class ObservabilityMiddleware:
+    """Request id, request count and latency for every answer; ``/metrics`` for Prometheus."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.metrics_enabled = settings.METRICS_ENABLED
+        # Labelled series looked up once: prometheus-client's labels() is the costly part.
+        self.counters: dict[tuple[str, str, str], object] = {}
+        self.histograms: dict[str, object] = {}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = request.META.get("HTTP_X_REQUEST_ID")
+        request_id = request_id_from(sent)
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        try:
+            if (
+                request.path_info == METRICS_PATH
+                and self.metrics_enabled
+                and request.method in ("GET", "HEAD")
+                and not came_through_proxy(request)
+            ):
+                response = metrics_view(request)
+            else:
+                response = self.measured(request)
+            # An id the app made is answered, so the client can quote it. One the edge sent is
+            # not: the edge answers it itself, and a copy in the response would be kept in its
+            # cache and answered again with later requests.
+            if request_id != sent:
+                response[REQUEST_ID_HEADER] = request_id
+            return response
+        finally:
+            current_request_id.reset(token)
+
+    def measured(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        response = self.get_response(request)
+        view = view_name(request.path_info)
+        histogram = self.histograms.get(view)
+        if histogram is None:
+            histogram = self.histograms[view] = metrics.LATENCY.labels(view)
+        histogram.observe(time.perf_counter() - start)
+        key = (
+            view,
+            request.method if request.method in METHODS else "other",
+            str(response.status_code),
+        )
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters[key] = metrics.REQUESTS.labels(*key)
+        counter.inc()
+        return response
+
+
+@receiver(user_login_failed, dispatch_uid="eidguide.metrics.login_failed")
+def count_login_failure(sender, **kwargs) -> None:
+    metrics.LOGIN_FAILURES.inc()
+
+
+@receiver(user_locked_out, dispatch_uid="eidguide.metrics.locked_out")
+def count_lockout(sender, **kwargs) -> None:
+    metrics.LOCKOUTS.inc()
