@@ -44,7 +44,8 @@ _count_syllables.get_cmudict = lambda lang: _cmu() if lang.startswith("en") else
 
 
 class MainText(HTMLParser):
-    """Collects the sentences of <main>, leaving out forms and other-language elements."""
+    """Collects the sentences of <main>, leaving out forms, code examples and other-language
+    elements."""
 
     def __init__(self, language: str):
         super().__init__(convert_charrefs=True)
@@ -68,7 +69,8 @@ class MainText(HTMLParser):
             return
         attributes = dict(attrs)
         lang = attributes.get("lang")
-        skipped = tag == "form" or (lang is not None and lang[:2] != self.language)
+        # Forms are controls, not reading; code examples (<pre>) are code, not prose.
+        skipped = tag in ("form", "pre") or (lang is not None and lang[:2] != self.language)
         if tag == "main":
             self.in_main += 1
         if tag in BLOCKS:
