@@ -7,6 +7,8 @@ migration or raw SQL. Migrations call ``install`` for each new content table (th
 compatible with the migrations that already call them.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 VERSION_TABLE = "guidance_contentversion"
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
@@ -51,7 +53,11 @@ def install(schema_editor, tables: list[str]) -> None:
                     None,  # no parameters: the % in strftime's format is not a placeholder
                 )
     else:
-        raise NotImplementedError(f"content version triggers for {vendor}")
+        raise ImproperlyConfigured(
+            "eID guide keeps its content version with database triggers, written for PostgreSQL "
+            f"and SQLite; {vendor} is not supported. Set DATABASE_URL to a PostgreSQL or SQLite "
+            "database."
+        )
 
 
 def uninstall(schema_editor, tables: list[str]) -> None:
