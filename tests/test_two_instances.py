@@ -3,7 +3,6 @@ by the other on its next request. Runs when TEST_DATABASE_URL and TEST_CACHE_URL
 PostgreSQL and a Redis server (`.ci/run` does that)."""
 
 import os
-import re
 import subprocess
 import sys
 from urllib.parse import urlsplit, urlunsplit
@@ -12,7 +11,7 @@ import pytest
 import requests
 
 from tests.test_admin import MILESTONE_FIELDS
-from tools.serve import ROOT, gunicorn, manage, production_env
+from tools.serve import ROOT, ProxiedClient, gunicorn, manage, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -85,31 +84,6 @@ def test_instances_starting_together_take_turns_to_migrate(empty_database):
         assert db.execute("SELECT count(*) FROM guidance_milestone").fetchone() == (6,)
 
 
-class Browser:
-    """A cookie-keeping client for an instance behind a TLS proxy (it sends X-Forwarded-Proto,
-    and passes on the admin's Secure cookies, which a plain-HTTP cookie jar would withhold)."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Referer": f"https://{urlsplit(self.base).netloc}{path}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-        }
-        response = requests.request(
-            method, self.base + path, headers=headers, allow_redirects=False, timeout=10, **kwargs
-        )
-        self.cookies.update(response.cookies.get_dict())
-        return response
-
-    def csrf_token(self, path: str) -> str:
-        html = self.request("GET", path).text
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
 def test_an_admin_edit_through_one_instance_is_served_by_the_other(shared_services):
     import psycopg
 
@@ -119,7 +93,7 @@ def test_an_admin_edit_through_one_instance_is_served_by_the_other(shared_servic
         before = requests.get(second.url + advice, timeout=10)
         assert "NemID is closed and can no longer be used" in before.text
 
-        staff = Browser(first.url)
+        staff = ProxiedClient(first.url)
         login = staff.request(
             "POST",
             "/admin/login/?next=/admin/",

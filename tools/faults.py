@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tools.serve import ROOT, free_port, gunicorn, manage, production_env
+from tools.serve import ROOT, ProxiedClient, free_port, gunicorn, manage, production_env
 
 PASSWORD = "fault-drill-password-42"  # noqa: S105  (throw-away staff on a throw-away site)
 STAFF = ("ann", "bob", "cid", "dan")
@@ -280,13 +280,13 @@ class FormFields(HTMLParser):
             self.textarea = None
 
 
-class Staff:
-    """An editor's browser on the admin (behind a TLS proxy: sends X-Forwarded-Proto and keeps
-    the Secure cookies a plain-HTTP cookie jar would withhold)."""
+class Staff(ProxiedClient):
+    """An editor's browser on the admin, logged in."""
+
+    timeout = 60  # saves under a held lock wait for it
 
     def __init__(self, base: str, username: str):
-        self.base = base
-        self.cookies: dict[str, str] = {}
+        super().__init__(base)
         token = self.csrf_token("/admin/login/")
         response = self.request(
             "POST",
@@ -294,22 +294,6 @@ class Staff:
             data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
         )
         assert response.status_code == 302, response.text[:300]
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Referer": f"https://{urlsplit(self.base).netloc}{path}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-        }
-        response = requests.request(
-            method, self.base + path, headers=headers, allow_redirects=False, timeout=60, **kwargs
-        )
-        self.cookies.update(response.cookies.get_dict())
-        return response
-
-    def csrf_token(self, path: str) -> str:
-        html = self.request("GET", path).text
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
     def form(self, path: str, form_id: str) -> list[tuple[str, str]]:
         parser = FormFields(form_id)

@@ -2,6 +2,7 @@
 tests, the benchmark and the Lighthouse audit."""
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -12,6 +13,9 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +92,36 @@ def gunicorn(env: dict, workers: int | None = None):
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+class ProxiedClient:
+    """A cookie-keeping client for an instance behind a TLS proxy: it sends X-Forwarded-Proto and
+    a same-origin Referer, and passes on the admin's Secure cookies, which a plain-HTTP cookie jar
+    would withhold."""
+
+    timeout = 10
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://{urlsplit(self.base).netloc}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        response = requests.request(
+            method,
+            self.base + path,
+            headers=headers,
+            allow_redirects=False,
+            timeout=self.timeout,
+            **kwargs,
+        )
+        self.cookies.update(response.cookies.get_dict())
+        return response
+
+    def csrf_token(self, path: str) -> str:
+        html = self.request("GET", path).text
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
