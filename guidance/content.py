@@ -17,6 +17,7 @@ the first process to see the cache again puts the newest version back there.
 """
 
 import contextlib
+import copy
 import logging
 import time
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from guidance.advice import Advice, VisitorSituation, advice_on
 from guidance.models import (
+    ChangeNote,
     ContentVersion,
     EnrollmentOption,
     Milestone,
@@ -50,19 +53,82 @@ VERSION_CACHE_SECONDS = 60
 # After a failure a service is left alone this long, so an outage costs one timeout a process
 # per interval, not one a request.
 RETRY_SECONDS = 1
-CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService)
+CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService, ChangeNote)
 NEVER = datetime.fromtimestamp(0, UTC)  # changed_at of a database without a version row
 
 
 @dataclass(frozen=True)
-class Content:
-    """Everything published, ordered as it is shown, with the version it was loaded at."""
+class Loaded:
+    """Every published row as the database holds it at one version, scheduled ones included."""
 
     version: int
     changed_at: datetime  # when the content last changed (aware; from the version's row)
     milestones: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...]
     self_services: tuple[SelfService, ...]
+    notes: tuple[ChangeNote, ...]
+    moments: tuple[datetime, ...]  # every "publish from" and note moment, sorted
+
+    def live_at(self, now: datetime) -> "Content":
+        """What citizens see at ``now``: rows whose "publish from" has come, and until when."""
+        passed = [moment for moment in self.moments if moment <= now]
+        ahead = [moment for moment in self.moments if moment > now]
+        live_since = passed[-1] if passed else NEVER
+        return Content(
+            version=self.version,
+            live_since=live_since,
+            changed_at=max(self.changed_at, live_since),
+            valid_until=ahead[0] if ahead else None,
+            milestones=tuple(row for row in self.milestones if is_live(row, now)),
+            options=tuple(
+                with_live_requirements(row, now) for row in self.options if is_live(row, now)
+            ),
+            self_services=tuple(row for row in self.self_services if is_live(row, now)),
+            notes=tuple(note for note in self.notes if note.published_at <= now),
+        )
+
+
+@dataclass(frozen=True)
+class Content:
+    """What citizens see at one moment, ordered as it is shown.
+
+    It holds until ``valid_until``, the next scheduled moment (None: no change is scheduled).
+    Every cache of an answer built from it ends its life then; ``key`` names it for those caches.
+    """
+
+    version: int  # the database's content version it was loaded at
+    live_since: datetime  # the latest scheduled moment already passed (NEVER if none)
+    changed_at: datetime  # when what citizens see last changed: an edit, or a scheduled moment
+    valid_until: datetime | None
+    milestones: tuple[Milestone, ...]
+    options: tuple[EnrollmentOption, ...]
+    self_services: tuple[SelfService, ...]
+    notes: tuple[ChangeNote, ...]  # public change notes, newest first
+
+    @property
+    def key(self) -> tuple[int, datetime]:
+        """Changes whenever what citizens see changes: by an edit, or at a scheduled moment."""
+        return (self.version, self.live_since)
+
+
+def is_live(row, now: datetime) -> bool:
+    """Whether citizens see ``row`` at ``now``: published (rows without the flag always are) and
+    its "publish from" moment, if any, has come."""
+    return getattr(row, "published", True) and (row.publish_from is None or row.publish_from <= now)
+
+
+def with_live_requirements(option: EnrollmentOption, now: datetime) -> EnrollmentOption:
+    """``option`` with only the requirements live at ``now`` (itself when all of them are)."""
+    requirements = list(option.requirements.all())
+    live = [row for row in requirements if is_live(row, now)]
+    if len(live) == len(requirements):
+        return option
+    shown = copy.copy(option)
+    queryset = Requirement.objects.filter(pk__in=[row.pk for row in live])
+    queryset._result_cache = live  # as prefetch_related leaves it: no query when read
+    queryset._prefetch_done = True
+    shown._prefetched_objects_cache = {**option._prefetched_objects_cache, "requirements": queryset}
+    return shown
 
 
 class Service:
@@ -108,6 +174,7 @@ class Service:
 shared_cache = Service("The shared cache")
 database = Service("The database")
 
+_loaded: Loaded | None = None
 _snapshot: Content | None = None
 _database_version = 0  # the version the database gave at this process's last check
 _checked_at = float("-inf")  # when that was (time.monotonic())
@@ -191,39 +258,59 @@ def content_version() -> int:
     return shared
 
 
-def load_content() -> Content:
-    """Read the published guidance and its version from the database."""
+def load_content() -> Loaded:
+    """Read the published guidance, scheduled rows included, and its version from the database."""
     # The version first: content read after it is at least as new as the version says.
     number, changed_at = database_version()
-    content = Content(
+    milestones = tuple(Milestone.objects.filter(published=True).order_by("date"))
+    options = tuple(
+        EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
+    )
+    self_services = tuple(SelfService.objects.filter(published=True))
+    notes = tuple(ChangeNote.objects.order_by("-published_at", "-id"))
+    requirements = {row for option in options for row in option.requirements.all()}
+    moments = {
+        row.publish_from
+        for row in (*milestones, *options, *self_services, *requirements)
+        if row.publish_from is not None
+    } | {note.published_at for note in notes}
+    loaded = Loaded(
         version=number,
         changed_at=changed_at or NEVER,
-        milestones=tuple(Milestone.objects.filter(published=True).order_by("date")),
-        options=tuple(
-            EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
-        ),
-        self_services=tuple(SelfService.objects.filter(published=True)),
+        milestones=milestones,
+        options=options,
+        self_services=self_services,
+        notes=notes,
+        moments=tuple(sorted(moments)),
     )
     _remember(number)
-    return content
+    return loaded
 
 
 def current_content() -> Content:
-    """The published guidance for this request: no database query while nothing changed, and the
-    last good snapshot while the database does not answer."""
-    global _snapshot
+    """What citizens see now: no database query while nothing changed, the next scheduled change
+    live at its exact moment (from memory), and the last good snapshot while the database does not
+    answer."""
+    global _loaded, _snapshot
     version = content_version()
-    if _snapshot is None or _snapshot.version != version:
-        if _snapshot is not None and not database.worth_asking():
-            return _snapshot
+    if _loaded is None or (_loaded.version != version and database.worth_asking()):
         try:
-            _snapshot = load_content()
+            _loaded = load_content()
         except DatabaseError as error:
-            if _snapshot is None:
+            if _loaded is None:
                 raise
             database.failed(error)
-            return _snapshot
-        database.answered()
+        else:
+            database.answered()
+            _snapshot = None
+    now = timezone.now()
+    if (
+        _snapshot is None
+        or _snapshot.version != _loaded.version
+        or (_snapshot.valid_until is not None and now >= _snapshot.valid_until)
+        or now < _snapshot.live_since  # a clock set back (tests travel in time)
+    ):
+        _snapshot = _loaded.live_at(now)
     return _snapshot
 
 
@@ -260,8 +347,8 @@ def content_changed() -> None:
 
 def forget_cached_content() -> None:
     """Drop this process's snapshot and the stored version (tests and benchmarks start cold)."""
-    global _snapshot, _database_version, _checked_at
-    _snapshot = None
+    global _loaded, _snapshot, _database_version, _checked_at
+    _loaded = _snapshot = None
     _database_version = 0
     _checked_at = float("-inf")
     shared_cache.down_since = database.down_since = None

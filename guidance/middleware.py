@@ -144,7 +144,7 @@ class PublicResponseCacheMiddleware:
         # The raw Host header: a host Django does not allow is refused below, and never kept.
         host = request.META.get("HTTP_HOST", "")
         content, today = current_content(), today_in_copenhagen()
-        key = (content.version, today, request.scheme, host, request.path, query)
+        key = (content.key, today, request.scheme, host, request.path, query)
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
         if entry is None:

@@ -4,8 +4,10 @@ Every citizen-facing text has an English (``_en``) and a Danish (``_da``) field;
 without a suffix (``milestone.title``) reads the one for the active language.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -80,7 +82,59 @@ class ContentVersion(models.Model):
         return f"content version {self.number}"
 
 
-class ContentModel(models.Model):
+REVIEW_INTERVAL = timedelta(days=365)
+
+
+def a_review_interval_from_today() -> date:
+    """The default "review by" date: a year from today in Copenhagen."""
+    from guidance.dates import today_in_copenhagen  # here: guidance.dates imports this module
+
+    return today_in_copenhagen() + REVIEW_INTERVAL
+
+
+class Scheduled(models.Model):
+    """When a row goes live, and when its facts were and must next be checked against the source.
+
+    Every content row has these: ``publish_from`` hides it from citizens until that moment;
+    ``last_reviewed_on`` is set by an explicit "mark as reviewed" (not by any save), with the
+    fingerprint of the official page's text as it was then, so that ``check_content`` can tell
+    when the page has changed since.
+    """
+
+    publish_from = models.DateTimeField(
+        _("publish from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Copenhagen time. Citizens do not see this before that minute; at that minute it is "
+            "live. Blank: live as soon as it is saved."
+        ),
+    )
+    last_reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The day someone last checked this against the official source."),
+    )
+    review_by = models.DateField(
+        _("review by"),
+        default=a_review_interval_from_today,
+        help_text=_("Check this against the official source again by this day."),
+    )
+    source_fingerprint = models.CharField(
+        _("fingerprint of the official page"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of the official page's text when this was last reviewed."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ContentModel(Scheduled):
     """Fields every piece of guidance has: a published flag and when it was changed."""
 
     published = models.BooleanField(
@@ -207,7 +261,7 @@ class Situation(models.TextChoices):
     SMARTPHONE = "smartphone", _("Has a smartphone")
 
 
-class Requirement(models.Model):
+class Requirement(Scheduled):
     """Something a visitor needs for one way of getting MitID."""
 
     slug = models.SlugField(_("slug"), unique=True)
@@ -330,3 +384,41 @@ class SelfService(ContentModel):
 
     def __str__(self) -> str:
         return self.name_en
+
+
+class ChangeNote(models.Model):
+    """A public note on a change that is not minor: listed on the updates page and in the feeds.
+
+    ``published_at`` is when citizens can see it: the moment the change went live (the save, or the
+    row's "publish from"). Minor changes (a typo) get no note.
+    """
+
+    published_at = models.DateTimeField(_("live from"))
+    note_en = models.TextField(_("note (English)"))
+    note_da = models.TextField(_("note (Danish)"))
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("about")
+    )
+    object_id = models.PositiveBigIntegerField(_("row"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    note = Translated("note")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+        permissions = [
+            ("publish_change", _("Can publish a change at once or with a public note")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.published_at:%Y-%m-%d %H:%M}: {self.note_en[:60]}"
