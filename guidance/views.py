@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import answer_on, timeline_on
-from guidance.content import CONTENT_MODELS, cache_is_shared, current_content
+from guidance.content import CONTENT_MODELS, Content, cache_is_shared, current_content
 from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 from guidance.models import ContentVersion
@@ -25,12 +25,20 @@ def public_page(view):
     return csrf_exempt(require_safe(view))
 
 
-def ask(request) -> tuple[AdviceForm, dict]:
-    """The form for this request's query and, when it is valid, the answer's parts."""
-    form = AdviceForm(request.GET)
+def content_for(request) -> Content:
+    """The content this request is answered from: the one the response cache keyed it by (so the
+    answer and its cache key agree even when a scheduled moment passes meanwhile), else now's."""
+    content = getattr(request, "content", None)
+    return content if content is not None else current_content()
+
+
+def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm, dict]:
+    """The form for ``query`` (this request's) and, when it is valid, the answer's parts from
+    ``content`` (what citizens see now, unless given)."""
+    form = AdviceForm(request.GET if query is None else query)
     if not form.is_valid():
         return form, {}
-    content = current_content()
+    content = content if content is not None else content_for(request)
     answer = answer_on(
         form.day(),
         today_in_copenhagen(),
@@ -54,9 +62,17 @@ def ask(request) -> tuple[AdviceForm, dict]:
 @public_page
 def advice(request):
     """The answer for a date (today when none is given), audience and situation."""
-    form, answer = ask(request)
+    return render_advice(request)
+
+
+def render_advice(request, query=None, content: Content | None = None, extra: dict | None = None):
+    """The advice page for ``query`` from ``content`` (both: this request's, unless given)."""
+    form, answer = ask(request, query, content)
     return render(
-        request, "guidance/advice.html", {"form": form, **answer}, status=200 if answer else 400
+        request,
+        "guidance/advice.html",
+        {"form": form, **answer, **(extra or {})},
+        status=200 if answer else 400,
     )
 
 
