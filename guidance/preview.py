@@ -51,6 +51,7 @@ def render(request: HttpRequest, row, requirements=None) -> HttpResponse:
     with translation.override(language):
         request.LANGUAGE_CODE = language
         response = render_advice(request, query, content, {"preview": True})
+    response["Content-Language"] = language
     return never_kept(response)
 
 
