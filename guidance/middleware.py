@@ -45,15 +45,15 @@ def edge_expires(valid_until: datetime | None, now: datetime) -> str | None:
 
     nginx serves a copy while its expiry (whole seconds) is not before the clock's second, so a
     copy "valid until second S" is still served during S: the last second allowed is the one
-    before the moment's. "0" (do not keep) when that second has begun already.
+    before the moment's. That second may have passed already: the copy is then stale at once
+    (nginx renews it on the next request). Never "0" ("do not keep"): nginx reads that on a
+    revalidating 304 as "no expiry given" and keeps the old copy for its usual second.
     """
     if valid_until is None:
         return None
     last_second = math.floor(valid_until.timestamp()) - 1
     if last_second >= math.floor(now.timestamp()) + EDGE_SECONDS:
         return None
-    if last_second < now.timestamp():
-        return "0"
     return f"@{last_second}"
 
 
