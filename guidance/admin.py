@@ -438,6 +438,26 @@ class SelfServiceAdmin(ContentAdmin):
     # Hundreds of rows can be edited in one go (guidance.middleware_admin lets the form through).
     list_per_page = 500
 
+    def get_changelist_form(self, request, **kwargs):
+        """The list's bulk edit may not make a row visible without the right to publish."""
+        base = super().get_changelist_form(request, **kwargs)
+        user = request.user
+
+        class ListForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                needs = settings.PUBLISHING_NEEDS_PUBLISHER and not user.has_perm(
+                    PUBLISH_PERMISSION
+                )
+                if needs and cleaned.get("published") and not self.instance.published:
+                    raise ValidationError(
+                        gettext("Only a publisher can publish “%(name)s”, so it was not saved.")
+                        % {"name": self.instance.name_en}
+                    )
+                return cleaned
+
+        return ListForm
+
     def save_model(self, request, obj, form, change):
         if not isinstance(form, ContentForm):  # a row of the list's bulk edit
             obj._change_reason = gettext("Changed in the list of self-services")

@@ -597,3 +597,41 @@ def test_a_preview_needs_the_forms_csrf_token(editor):
     milestone = closing()
     fields = preview_fields(milestone_form(milestone))
     assert strict.post(preview_url(milestone), fields).status_code == 403
+
+
+def list_form(client) -> dict:
+    from tools.faults import FormFields
+
+    parser = FormFields("changelist-form")
+    parser.feed(client.get("/admin/guidance/selfservice/").content.decode())
+    fields: dict = {}
+    for name, value in parser.fields:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
+    from urllib.parse import urlencode
+
+    draft = SelfService.objects.create(name_en="a draft service", name_da="kladde", published=False)
+    fields = list_form(editor)
+    row = next(
+        name.removesuffix("-id")
+        for name, values in fields.items()
+        if name.endswith("-id") and values == [str(draft.pk)]
+    )
+    fields[f"{row}-published"] = ["on"]
+    fields["_save"] = ["Save"]
+    body = urlencode(fields, doseq=True)
+    form = "application/x-www-form-urlencoded"
+    response = editor.post("/admin/guidance/selfservice/", body, content_type=form)
+    assert response.status_code == 200
+    assert "Only a publisher can publish “a draft service”, so it was not saved." in (
+        response.content.decode()
+    )
+    assert not SelfService.objects.get(pk=draft.pk).published
+    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Publishers"))
+    editor.force_login(publisher)
+    assert editor.post("/admin/guidance/selfservice/", body, content_type=form).status_code == 302
+    assert SelfService.objects.get(pk=draft.pk).published

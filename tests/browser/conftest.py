@@ -66,9 +66,9 @@ def site(tmp_path_factory):
     roles = (
         "from django.contrib.auth.models import Group, User\n"
         "for name, group in (('prepares', 'Editors'), ('publishes', 'Publishers')):\n"
-        "    user = User.objects.create_user(name, password=%r, is_staff=True)\n"
+        f"    user = User.objects.create_user(name, password={STAFF_PASSWORD!r}, is_staff=True)\n"
         "    user.groups.add(Group.objects.get(name=group))\n"
-    ) % STAFF_PASSWORD
+    )
     manage("shell", "-c", roles, env=env)
     with gunicorn(env, workers=2) as server:
         yield server.url

@@ -33,9 +33,7 @@ def shows_title(page, site) -> bool:
     return TITLE in page.content()
 
 
-def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(
-    chromium, site, artifacts
-):
+def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(chromium, site, artifacts):
     editor_context, editor, editor_errors = log_in(chromium, site, "prepares")
     editor.goto(site + "/admin/guidance/milestone/add/")
     editor.locator("#id_date").fill("2030-06-01")
@@ -80,9 +78,7 @@ def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(
     publisher_context, publisher, publisher_errors = log_in(chromium, site, "publishes")
     publisher.goto(site + "/admin/guidance/milestone/?q=prepared+in+the+browser")
     publisher.get_by_role("link", name=TITLE).first.click()
-    assert publisher.locator("#id_publish_from_1").input_value().startswith(
-        local.strftime("%H:%M")
-    )
+    assert publisher.locator("#id_publish_from_1").input_value().startswith(local.strftime("%H:%M"))
     publisher.get_by_label("Published").check()
     publisher.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in publisher.locator(".messagelist").inner_text()
