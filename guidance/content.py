@@ -325,6 +325,13 @@ def current_content() -> Content:
     return _snapshot
 
 
+def content_for(request) -> Content:
+    """The content a request is answered from: the one the response cache keyed it by (so an
+    answer and its cache key agree even when a scheduled moment passes meanwhile), else now's."""
+    content = getattr(request, "content", None)
+    return content if content is not None else current_content()
+
+
 def current_loaded() -> Loaded:
     """Every published row, scheduled ones included, as this process holds them now."""
     current_content()

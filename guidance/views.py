@@ -11,7 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import answer_on, timeline_on
-from guidance.content import CONTENT_MODELS, Content, cache_is_shared, current_content
+from guidance.content import (
+    CONTENT_MODELS,
+    Content,
+    cache_is_shared,
+    content_for,
+    current_content,
+)
 from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 from guidance.models import ContentVersion
@@ -23,13 +29,6 @@ def public_page(view):
     """GET and HEAD only. These pages change nothing, so there is no CSRF check: any other
     method gets 405, not a CSRF 403."""
     return csrf_exempt(require_safe(view))
-
-
-def content_for(request) -> Content:
-    """The content this request is answered from: the one the response cache keyed it by (so the
-    answer and its cache key agree even when a scheduled moment passes meanwhile), else now's."""
-    content = getattr(request, "content", None)
-    return content if content is not None else current_content()
 
 
 def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm, dict]:

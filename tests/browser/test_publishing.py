@@ -92,13 +92,8 @@ def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(chromiu
     while time.time() < moment - 0.5:
         assert not shows_title(citizen, site)
         time.sleep(0.5)
-    time.sleep(max(0.0, moment - time.time()))
-    seen = None
-    while time.time() < moment + 5:
-        if shows_title(citizen, site):
-            seen = time.time() - moment
-            break
-        time.sleep(0.1)
-    assert seen is not None, "the scheduled milestone never went live"
-    print(f"\nlive {seen:.2f} s after its minute")
-    assert seen < 1.0
+    # The first page asked after the minute shows it (however long the page takes to load).
+    time.sleep(max(0.0, moment - time.time()) + 0.05)
+    asked = time.time() - moment
+    assert shows_title(citizen, site), "the scheduled milestone is not live at its minute"
+    print(f"\nlive in the first page asked, {asked:.2f} s after its minute")
