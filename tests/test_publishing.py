@@ -635,3 +635,43 @@ def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
     editor.force_login(publisher)
     assert editor.post("/admin/guidance/selfservice/", body, content_type=form).status_code == 302
     assert SelfService.objects.get(pk=draft.pk).published
+
+
+def test_a_new_way_to_get_mitid_is_previewed_with_its_requirements(editor):
+    requirement = factories.requirement(name_en="A requirement of a new way")
+    fields = {
+        "slug": "a-new-way",
+        "audience": "citizen",
+        "requirements": [requirement.pk],
+        "url": "",
+        "order": 0,
+        "name_en": "A new way to get MitID",
+        "summary_en": "Its summary.",
+        "steps_en": "",
+        "name_da": "En ny måde",
+        "summary_da": "Resumé.",
+        "steps_da": "",
+    }
+    response = editor.post(preview_url(model="enrollmentoption"), preview_fields(fields))
+    html = response.content.decode()
+    assert "A new way to get MitID" in html
+    assert "A requirement of a new way" in html
+    assert not EnrollmentOption.objects.filter(slug="a-new-way").exists()
+
+
+def test_a_preview_of_a_row_that_does_not_exist_is_a_404(editor):
+    assert editor.post("/admin/guidance/milestone/999999/preview/", {}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [PAGE, "/api/v1/milestones", "/milestones.ics"])
+def test_an_answer_is_built_from_the_content_its_cache_key_names(client, monkeypatch, url):
+    """A scheduled moment passing between the cache's lookup and the view cannot put the new
+    answer under the old key (nor the old answer under the new one)."""
+    import guidance.middleware
+
+    scheduled_milestone()
+    with travel(MOMENT - timedelta(seconds=1)):
+        before = current_content()
+    with travel(MOMENT):
+        monkeypatch.setattr(guidance.middleware, "current_content", lambda: before)
+        assert b"Scheduled milestone" not in client.get(url).content
