@@ -127,7 +127,7 @@ class ContentForm(forms.ModelForm):
 
     def check_may_publish(self, cleaned: dict) -> None:
         """Publishing a change that is not minor, at once or scheduled, is for publishers:
-        a public note, a row made visible, or a note someone prepared going live with it."""
+        a public note, a row made visible, or a note someone prepared moved to a new moment."""
         if not settings.PUBLISHING_NEEDS_PUBLISHER or self.user is None:
             return
         if self.user.has_perm(PUBLISH_PERMISSION) or not self.will_be_published(cleaned):
@@ -137,7 +137,9 @@ class ContentForm(forms.ModelForm):
             self.instance.pk and self.instance.published
         )
         noted = cleaned.get("change_kind") == NOTED
-        if noted or made_visible or pending_notes(self.instance).exists():
+        # Moving a note someone prepared (a reschedule) publishes it too; a typo fix does not.
+        moved = cleaned.get("publish_from") != self.instance.publish_from
+        if noted or made_visible or (moved and pending_notes(self.instance).exists()):
             raise ValidationError(
                 gettext(
                     "Only a publisher can publish this change, so it was not saved. Untick "

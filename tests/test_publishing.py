@@ -675,3 +675,27 @@ def test_an_answer_is_built_from_the_content_its_cache_key_names(client, monkeyp
     with travel(MOMENT):
         monkeypatch.setattr(guidance.middleware, "current_content", lambda: before)
         assert b"Scheduled milestone" not in client.get(url).content
+
+
+def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(editor):
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(publish_from=MOMENT)
+    ChangeNote.objects.create(
+        published_at=MOMENT,
+        note_en="Scheduled",
+        note_da="Planlagt",
+        content_type=ContentType.objects.get_for_model(Milestone),
+        object_id=milestone.pk,
+    )
+    with travel(BEFORE):
+        typo = milestone_form(
+            closing(), title_en="Typo fixed", publish_from_0="2026-12-01", publish_from_1="18:00"
+        )
+        assert editor.post(change_url(milestone), typo).status_code == 302
+        assert closing().title_en == "Typo fixed"
+        moved = milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="20:00")
+        response = editor.post(change_url(milestone), moved)
+        assert response.status_code == 200
+        assert "Only a publisher can publish this change" in response.content.decode()
+    assert closing().publish_from == MOMENT
+    assert notes_about(milestone).get().published_at == MOMENT
