@@ -6,6 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.test_browser import WCAG_21_AA
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +59,8 @@ def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(chromiu
     assert "Preview: not published" in preview.locator(".preview-banner").inner_text()
     assert TITLE in preview.content()
     preview.screenshot(path=str(artifacts / "issue16-preview.png"), full_page=True)
+    results = Axe().run(preview, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
     preview.close()
 
     # Schedule it for a whole minute ahead, with a public note in both languages.
