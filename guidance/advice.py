@@ -104,6 +104,23 @@ class Advice:
     self_services: tuple[SelfService, ...] = field(default=())
 
     @property
+    def undated(self) -> tuple:
+        """Everything the advice says but its date, by row ids (within one content snapshot a row
+        id names its text): the same for every day with the same answer, so a part of a page
+        that shows nothing else is rendered once for all of them."""
+        return (
+            self.audience,
+            self.status,
+            self.since,
+            self.current.pk if self.current else None,
+            ids(self.passed),
+            ids(self.upcoming),
+            ids(self.options),
+            tuple((way.option.pk, ids(way.missing)) for way in self.unsuitable_options),
+            ids(self.self_services),
+        )
+
+    @property
     def next_milestone(self) -> Milestone | None:
         """The first milestone after the date, or None when nothing lies ahead."""
         return self.upcoming[0] if self.upcoming else None
@@ -138,6 +155,11 @@ class Advice:
     def is_for_citizens(self) -> bool:
         """Whether the answer is for a person (not a company)."""
         return self.audience == Audience.CITIZEN
+
+
+def ids(rows: Iterable[models.Model]) -> tuple:
+    """The rows' primary keys, in order."""
+    return tuple(row.pk for row in rows)
 
 
 def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Milestone]:
@@ -193,14 +215,14 @@ def ways_to_get_mitid(
     An unanswered question counts as "maybe": the option stays, after the ones the visitor
     confirmed they can use.
     """
-    open_ways = [o for o in options if o.audience == audience and o.available_on(day)]
-    suitable = [o for o in open_ways if not missing_requirements(o, situation)]
+    open_ways = [
+        (o, missing_requirements(o, situation))
+        for o in options
+        if o.audience == audience and o.available_on(day)
+    ]
+    suitable = [o for o, missing in open_ways if not missing]
     suitable.sort(key=lambda o: (-confirmed_requirements(o, situation), o.order, o.slug))
-    unsuitable = tuple(
-        UnsuitableOption(o, missing_requirements(o, situation))
-        for o in open_ways
-        if missing_requirements(o, situation)
-    )
+    unsuitable = tuple(UnsuitableOption(o, missing) for o, missing in open_ways if missing)
     return tuple(suitable), unsuitable
 
 

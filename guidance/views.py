@@ -48,6 +48,8 @@ def ask(request) -> tuple[AdviceForm, dict]:
         "timeline": timeline,
         "is_today": form.is_today(),
         "other_audience_url": form.other_audience_url(),
+        # Names this snapshot for the parts of the page kept between requests ({% memo %}).
+        "content_key": content.key,
     }
 
 
