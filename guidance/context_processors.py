@@ -6,7 +6,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.core.validators import validate_email
+from django.dispatch import receiver
 from django.forms import ValidationError
 from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.translation import get_language_info
@@ -20,6 +22,12 @@ def translated_path(path: str, code: str, urlconf: str | None, script_prefix: st
     """``path`` (no query) in language ``code``: resolving and reversing it costs more than the
     rest of this context, and a site has few paths (bounded: 404s have any path)."""
     return translate_url(path, code)
+
+
+@receiver(setting_changed)
+def _forget_translated_paths(**kwargs) -> None:
+    """Settings change only in tests (override_settings), the URLs' languages with them."""
+    translated_path.cache_clear()
 
 
 def translated(full_path: str, code: str) -> str:

@@ -29,6 +29,8 @@ from collections import OrderedDict
 from threading import Lock
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
@@ -73,6 +75,12 @@ class Fragments:
 
 fragments = Fragments()
 enabled = True  # tests switch it off to compare pages rendered without it
+
+
+@receiver(setting_changed)
+def _forget_on_new_settings(**kwargs) -> None:
+    """Settings change only in tests (override_settings): what was kept may show the old ones."""
+    fragments.clear()
 
 
 class FreshNode(template.Node):
