@@ -84,7 +84,11 @@ class AdviceForm(forms.Form):
         """What the form shows but the date as typed: each other answer and every error (a key
         for the form's HTML kept between requests; the typed date is rendered each time)."""
         return tuple(
-            (name, None if name == "date" else self[name].value(), tuple(self.errors.get(name, ())))
+            (
+                name,
+                None if name == "date" else self[name].value(),
+                tuple(str(error) for error in self.errors.get(name, ())),
+            )
             for name in self.fields
         )
 

@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import translate_url
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guidance import content
 from guidance.advice import Advice, UnsuitableOption
@@ -142,6 +142,16 @@ def test_without_a_content_key_nothing_is_kept():
     assert page.render(Context({"day": 4, "content_key": (1, None)})) == "kept?4"
     assert page.render(Context({"day": 5, "content_key": (1, None)})) == "kept?5"
     assert len(memo.fragments.entries) == 1
+
+
+def test_keys_do_not_change_with_the_language(client):
+    """A lazy translation's hash follows the active language: kept as text, a key stays findable
+    (an LRU evicting under another language would otherwise fail)."""
+    client.get("/en/?date=2023-07-01")
+    client.get("/da/?date=2023-07-01&passport=no")
+    for language in ("en", "da"):
+        with translation.override(language):
+            assert len(list(memo.fragments.entries.values())) == len(memo.fragments.entries)
 
 
 def test_kept_parts_are_bounded():

@@ -8,6 +8,7 @@ keeps the rendered HTML of its body in a bounded in-process LRU, keyed by
 - the page's content snapshot (``content_key`` in the context: ``Content.key``, which changes with
   every edit and at every scheduled moment), so an edit shows on the very next request;
 - the active language, the script prefix and the URL configuration (``{% url %}`` depends on them);
+  settings are fixed for a process's life (they change only in tests, which empties the LRU);
 - the values it names (``a``, ``b``; a list counts as a tuple): everything else the body shows
   must follow from them.
 
@@ -33,6 +34,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -40,7 +42,7 @@ register = template.Library()
 
 CONTENT_KEY = "content_key"  # the context variable naming the content snapshot (views.ask)
 HOLES = "memo_holes"  # the context variable the fresh blocks of a memo being rendered go to
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 1024  # about 500 parts in use: languages × audiences × situations × answers
 _ids = itertools.count()
 # Marks where a fresh block goes in the kept HTML: no text citizens read can hold it (NUL).
 _HOLE = f"\x00{secrets.token_hex(8)}\x00"
@@ -99,8 +101,13 @@ class FreshNode(template.Node):
 
 
 def hashable(value):
-    """A list as a tuple (a list of rows or timeline entries is a fine key), else the value."""
-    return tuple(value) if isinstance(value, list) else value
+    """A list as a tuple (a list of rows or timeline entries is a fine key), a lazy translation
+    as its text (its hash would follow the active language), else the value."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 class MemoNode(template.Node):
