@@ -195,15 +195,15 @@ def status_since(passed: Sequence[Milestone]) -> date | None:
 
 
 def missing_requirements(
-    option: EnrollmentOption, situation: VisitorSituation
+    requirements: Iterable[Requirement], situation: VisitorSituation
 ) -> tuple[Requirement, ...]:
-    """The requirements of ``option`` that the visitor said they do not meet."""
-    return tuple(r for r in option.requirements.all() if situation.answer(r.situation) is False)
+    """The requirements (of one way to get MitID) the visitor said they do not meet."""
+    return tuple(r for r in requirements if situation.answer(r.situation) is False)
 
 
-def confirmed_requirements(option: EnrollmentOption, situation: VisitorSituation) -> int:
-    """How many of the option's situation questions the visitor answered yes to."""
-    return sum(1 for r in option.requirements.all() if situation.answer(r.situation) is True)
+def confirmed_requirements(requirements: Iterable[Requirement], situation: VisitorSituation) -> int:
+    """How many of the requirements' situation questions the visitor answered yes to."""
+    return sum(1 for r in requirements if situation.answer(r.situation) is True)
 
 
 def ways_to_get_mitid(
@@ -215,15 +215,22 @@ def ways_to_get_mitid(
     An unanswered question counts as "maybe": the option stays, after the ones the visitor
     confirmed they can use.
     """
+    # Each option's requirements read once: every read of a relation builds a manager.
     open_ways = [
-        (o, missing_requirements(o, situation))
+        (o, tuple(o.requirements.all()))
         for o in options
         if o.audience == audience and o.available_on(day)
     ]
-    suitable = [o for o, missing in open_ways if not missing]
-    suitable.sort(key=lambda o: (-confirmed_requirements(o, situation), o.order, o.slug))
-    unsuitable = tuple(UnsuitableOption(o, missing) for o, missing in open_ways if missing)
-    return tuple(suitable), unsuitable
+    suitable = [(o, needs) for o, needs in open_ways if not missing_requirements(needs, situation)]
+    suitable.sort(
+        key=lambda way: (-confirmed_requirements(way[1], situation), way[0].order, way[0].slug)
+    )
+    unsuitable = tuple(
+        UnsuitableOption(o, missing)
+        for o, needs in open_ways
+        if (missing := missing_requirements(needs, situation))
+    )
+    return tuple(o for o, _needs in suitable), unsuitable
 
 
 def self_services_for(audience: str, self_services: Sequence[SelfService]) -> tuple:
