@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from guidance.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
 from guidance.content import content_for
 from guidance.dates import accepted_forms, today_in_copenhagen
-from guidance.forms import AdviceForm
+from guidance.forms import AdviceForm, shared_fields
 from guidance.models import FIRST_DATE, LAST_DATE, Audience, EnrollmentOption, Milestone
 from guidance.openapi import DATE_FORMS, openapi_document
 from guidance.vocabulary import audience_error, language_error, languages
@@ -110,10 +110,12 @@ class LanguageForm(forms.Form):
     )
 
 
+@shared_fields
 class StatusQuery(AdviceForm, LanguageForm):
     """The query of /api/v1/status."""
 
 
+@shared_fields
 class MilestonesQuery(LanguageForm):
     """The query of /api/v1/milestones: an optional audience filter."""
 

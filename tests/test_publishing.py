@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils.http import parse_http_date
 
 from guidance.content import current_content, forget_cached_content
@@ -494,6 +494,22 @@ def test_staff_preview_an_unsaved_change_never_saved_nor_kept(editor, client):
     assert dict(responses.entries) == kept
     client.logout()
     assert "An unsaved summary." not in page(client).content.decode()
+
+
+def test_a_preview_neither_reads_nor_fills_the_parts_kept_for_visitors(editor):
+    """The page's kept parts ({% memo %}) are keyed by the snapshot every visitor sees: a preview
+    built on it with an unsaved row must render afresh, and leave nothing behind."""
+    milestone = closing()
+    url = "/en/?date=2024-01-01"
+    client = Client(headers={"x-forwarded-proto": "https", "host": "testserver"})  # a visitor
+    assert "An unsaved summary." not in page(client, url).content.decode()  # parts kept
+    fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
+    html = editor.post(preview_url(milestone), fields).content.decode()
+    assert "An unsaved summary." in html
+    assert milestone.summary_en not in html
+    responses.clear()  # the response cache aside: only the kept parts could leak now
+    assert "An unsaved summary." not in page(client, url).content.decode()
+    assert milestone.summary_en in page(client, "/en/?date=2024-01-02").content.decode()
 
 
 def test_a_new_row_and_a_scheduled_row_are_previewed_as_if_live(editor):
