@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from guidance import api, calendar, views
+from guidance import api, calendar, feeds, views
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
@@ -21,6 +21,8 @@ urlpatterns = [
         path("accessibility/", views.accessibility, name="accessibility"),
         path("about/", views.about, name="about"),
         path("api/", views.api_docs, name="api-docs"),
+        path("updates/", feeds.updates, name="updates"),
+        path("updates.atom", feeds.updates_feed, name="updates-atom"),
     ),
 ]
 
