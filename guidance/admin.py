@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from guidance.admin_review import ReviewAdmin
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class ContentForm(forms.ModelForm):
         return ", ".join(sorted(names)) or gettext("(none)")
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     """What every content admin shares: the guarded form, the reason kept in the history."""
 
     form = ContentForm

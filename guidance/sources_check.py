@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,7 @@ def fingerprint(html: str) -> str:
 def fetch_page(url: str, timeout: float | None = None) -> str:
     """The HTML at ``url`` (redirects followed); SourceUnavailable when it does not answer."""
     timeout = settings.SOURCE_CHECK_TIMEOUT if timeout is None else timeout
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310  (http and https only: see official_url)
         url,
         headers={
             "User-Agent": USER_AGENT.format(domain=settings.SITE_DOMAIN),
@@ -164,9 +164,7 @@ def rows_to_review(today: date) -> list[models.Model]:
     """Every watched row overdue or due within DUE_SOON, the most overdue first."""
     last_day = today + DUE_SOON
     rows = [
-        row
-        for model in REVIEWED_MODELS
-        for row in watched(model).filter(review_by__lte=last_day)
+        row for model in REVIEWED_MODELS for row in watched(model).filter(review_by__lte=last_day)
     ]
     return sorted(rows, key=lambda row: (row.review_by, row._meta.model_name, row.pk))
 
@@ -184,7 +182,7 @@ def described(row: models.Model) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason the content needs attention, in one line that names the row and where to fix it."""
+    """One reason the content needs attention: one line naming the row and where to fix it."""
 
     kind: str  # "overdue", "unreachable", "changed", "no-fingerprint"
     row: models.Model
@@ -206,7 +204,9 @@ def overdue_problems(rows: Iterable[models.Model], today: date) -> Iterator[Prob
             )
 
 
-def source_problems(rows: Iterable[models.Model], timeout: float | None = None) -> Iterator[Problem]:
+def source_problems(
+    rows: Iterable[models.Model], timeout: float | None = None
+) -> Iterator[Problem]:
     """A problem for every linked row whose page does not answer, has changed since the review,
     or has no fingerprint recorded (so a change could not be noticed). Each link is fetched once."""
     answers: dict[str, str | SourceUnavailable] = {}
@@ -235,11 +235,11 @@ def source_problems(rows: Iterable[models.Model], timeout: float | None = None) 
                 "to record one.",
             )
         elif answer != row.source_fingerprint:
+            reviewed = row.last_reviewed_on.isoformat() if row.last_reviewed_on else "?"
             yield Problem(
                 "changed",
                 row,
-                f"the official page {url} has changed since the review on "
-                f"{row.last_reviewed_on.isoformat() if row.last_reviewed_on else 'an unknown day'}; "
+                f"the official page {url} has changed since the review on {reviewed}; "
                 "check the row against it, then use “Mark as reviewed”.",
             )
 
@@ -260,26 +260,27 @@ class Reviewed:
 
 def mark_reviewed(rows: Iterable[models.Model], today: date, user=None) -> Reviewed:
     """Record that someone checked ``rows`` against the official source today: last reviewed
-    today, review again in a year, and each linked page's fingerprint as it is now.
+    today, review again in a year (editable afterwards), and each linked page's fingerprint as it
+    is now.
 
     A link that does not answer still marks the row reviewed (the person checked it), but with no
-    fingerprint: ``check_content`` then says so, rather than comparing with an older page."""
+    fingerprint: ``check_content`` then says so, rather than comparing with an older page. The
+    pages are fetched first, each once; the rows are then saved together (with their history)."""
+    rows = list(rows)
     fingerprints: dict[str, str] = {}
     unreachable: dict[str, str] = {}
-    count = 0
-    for row in rows:
-        url = official_url(row)
-        if url and url not in fingerprints and url not in unreachable:
-            try:
-                fingerprints[url] = fetch_fingerprint(url)
-            except SourceUnavailable as error:
-                unreachable[url] = str(error)
-        row.last_reviewed_on = today
-        row.review_by = today + REVIEW_INTERVAL
-        row.source_fingerprint = fingerprints.get(url, "")
-        if user is not None:
-            row._history_user = user
-        row._change_reason = _("Marked as reviewed")
-        row.save(update_fields=["last_reviewed_on", "review_by", "source_fingerprint"])
-        count += 1
-    return Reviewed(count, unreachable)
+    for url in dict.fromkeys(official_url(row) for row in rows if official_url(row)):
+        try:
+            fingerprints[url] = fetch_fingerprint(url)
+        except SourceUnavailable as error:
+            unreachable[url] = str(error)
+    with transaction.atomic():
+        for row in rows:
+            row.last_reviewed_on = today
+            row.review_by = today + REVIEW_INTERVAL
+            row.source_fingerprint = fingerprints.get(official_url(row), "")
+            if user is not None:
+                row._history_user = user
+            row._change_reason = _("Marked as reviewed")
+            row.save(update_fields=["last_reviewed_on", "review_by", "source_fingerprint"])
+    return Reviewed(len(rows), unreachable)

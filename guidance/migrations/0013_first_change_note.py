@@ -17,9 +17,7 @@ def add_first_note(apps, schema_editor):
     ChangeNote = apps.get_model("guidance", "ChangeNote")
     if ChangeNote.objects.filter(note_en=NOTE_EN).exists():
         return
-    note = ChangeNote.objects.create(
-        published_at=FIRST_PUBLISHED, note_en=NOTE_EN, note_da=NOTE_DA
-    )
+    note = ChangeNote.objects.create(published_at=FIRST_PUBLISHED, note_en=NOTE_EN, note_da=NOTE_DA)
     # created_at is set on insert (auto_now_add); the note was written for that day.
     ChangeNote.objects.filter(pk=note.pk).update(created_at=FIRST_PUBLISHED)
 
