@@ -10,7 +10,7 @@ page today", which is part of keeping the row current. The rules are in
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -39,7 +39,7 @@ from guidance.sources_check import (
 class ReviewDueFilter(admin.SimpleListFilter):
     """Rows by their "review by" date: overdue, due within 30 days, or up to date."""
 
-    title = _("review")
+    title = _("review date")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
@@ -87,7 +87,7 @@ def told(request: HttpRequest, reviewed: Reviewed) -> None:
 class ReviewAdmin:
     """Review columns, the "review" filter, the "Mark as reviewed" action and change-form button."""
 
-    @admin.display(description=_("review by"), ordering="review_by")
+    @admin.display(description=_("Review by"), ordering="review_by")
     def review_due(self, row) -> str:
         state = review_state(row.review_by, today_in_copenhagen())
         return format_html(
@@ -97,7 +97,7 @@ class ReviewAdmin:
             state.label,
         )
 
-    @admin.display(description=_("last reviewed"), ordering="last_reviewed_on")
+    @admin.display(description=_("Last reviewed"), ordering="last_reviewed_on")
     def last_reviewed(self, row) -> str:
         if row.last_reviewed_on is None:
             return gettext("Never")
@@ -115,13 +115,13 @@ class ReviewAdmin:
     def mark_as_reviewed(self, request, queryset):
         told(request, mark_reviewed(queryset, today_in_copenhagen(), request.user))
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
-        if self.has_change_permission(request):
-            action = self.get_action("mark_as_reviewed")
-            actions[action[1]] = action
+        action = self.get_action("mark_as_reviewed", action_location)
+        if action is not None and self.has_change_permission(request):
+            actions[action.name] = action
         return actions
 
     def get_urls(self):

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guidance.models import REVIEW_INTERVAL, EnrollmentOption, Milestone, Requirement, SelfService
 
@@ -98,7 +99,7 @@ def fetch_page(url: str, timeout: float | None = None) -> str:
             body = response.read(MAX_PAGE_BYTES)
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as error:
-        raise SourceUnavailable(_("HTTP %(status)s") % {"status": error.code}) from error
+        raise SourceUnavailable(f"HTTP {error.code}") from error
     except urllib.error.URLError as error:
         raise SourceUnavailable(str(error.reason)) from error
     except (TimeoutError, OSError, ValueError) as error:
@@ -133,11 +134,15 @@ class ReviewState:
     def label(self) -> str:
         """The state in the admin's words."""
         if self.code == "overdue":
-            return _("Overdue by %(days)s days") % {"days": -self.days}
+            return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", -self.days) % {
+                "days": -self.days
+            }
         if self.days == 0:
             return _("Due today")
         if self.code == "due":
-            return _("Due in %(days)s days") % {"days": self.days}
+            return ngettext("Due in %(days)d day", "Due in %(days)d days", self.days) % {
+                "days": self.days
+            }
         return _("Up to date")
 
 
