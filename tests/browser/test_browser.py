@@ -36,6 +36,8 @@ PUBLIC_PAGES = [
     "/da/about/",
     "/en/api/",
     "/da/api/",
+    "/en/updates/",
+    "/da/updates/",
     "/en/?date=31-02-2023",
     "/da/?date=nonsense",
     "/en/no-such-page/",
