@@ -287,5 +287,9 @@ def mark_reviewed(rows: Iterable[models.Model], today: date, user=None) -> Revie
             if user is not None:
                 row._history_user = user
             row._change_reason = _("Marked as reviewed")
-            row.save(update_fields=["last_reviewed_on", "review_by", "source_fingerprint"])
+            # updated_at too: a form opened before the review would otherwise save its old
+            # "review by" back unnoticed (the admin refuses a form older than updated_at).
+            row.save(
+                update_fields=["last_reviewed_on", "review_by", "source_fingerprint", "updated_at"]
+            )
     return Reviewed(len(rows), unreachable)

@@ -467,3 +467,16 @@ def test_the_review_list_is_for_staff_only(client):
     response = client.get("/admin/review-due/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_form_opened_before_the_review_is_refused_rather_than_undoing_it(client, editor):
+    from tests.test_admin import milestone_form
+
+    row = closing()
+    change = f"/admin/guidance/milestone/{row.pk}/change/"
+    loaded = client.get(change).context["adminform"].form["loaded_version"].value()
+    client.post(mark_url(row))
+    response = client.post(change, {**milestone_form(row), "loaded_version": loaded})
+    assert "Someone else saved this after you opened it" in response.content.decode()
+    row.refresh_from_db()
+    assert row.last_reviewed_on == today_in_copenhagen()
