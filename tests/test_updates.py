@@ -295,3 +295,9 @@ def test_the_feed_is_answered_with_an_etag_and_then_not_modified(client):
     first = client.get("/en/updates.atom")
     again = client.get("/en/updates.atom", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_open_data_page_names_the_updates_feeds(client):
+    html = client.get("/da/api/").content.decode()
+    assert "<code>GET /en/updates.atom</code>, <code>GET /da/updates.atom</code>" in html
+    assert '<a href="/da/updates/">Se alle opdateringer</a>' in html
