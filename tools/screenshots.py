@@ -33,7 +33,7 @@ from guidance.models import EnrollmentOption, Milestone, SelfService
 today = today_in_copenhagen()
 SelfService.objects.filter(pk=SelfService.objects.order_by("pk")[0].pk).update(
     review_by=today - timedelta(days=5))
-EnrollmentOption.objects.filter(slug="mitid-erhverv").update(
+EnrollmentOption.objects.filter(slug="mitid-business").update(
     review_by=today - timedelta(days=1), last_reviewed_on=None)
 Milestone.objects.filter(status="closed", audience="citizen").update(
     review_by=today + timedelta(days=12))
@@ -58,6 +58,12 @@ def shoot_review_list(page, site: str, path: Path) -> None:
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/review-due/")
     page.screenshot(path=str(path), full_page=True)
+
+
+def shoot_review_button(page, site: str, path: Path) -> None:
+    """A row's change form, with "Mark as reviewed" beside History (staff already logged in)."""
+    page.goto(site + "/admin/guidance/milestone/4/change/")
+    page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1024, "height": 320})
 
 
 def main() -> int:
@@ -91,6 +97,8 @@ def main() -> int:
                 print(artifacts / name)
             shoot_review_list(page, server.url, artifacts / "review-due-admin.png")
             print(artifacts / "review-due-admin.png")
+            shoot_review_button(page, server.url, artifacts / "mark-as-reviewed-admin.png")
+            print(artifacts / "mark-as-reviewed-admin.png")
             browser.close()
     return 0
 
