@@ -312,3 +312,6 @@ OPEN_DATA_LICENSE_URL = env.str("OPEN_DATA_LICENSE_URL", default=OPEN_DATA_SOURC
 SITE_DOMAIN = env.str("SITE_DOMAIN", default="localhost")
 # How often calendar apps should fetch the feed again (an ISO 8601 duration).
 CALENDAR_REFRESH_INTERVAL = env.str("CALENDAR_REFRESH_INTERVAL", default="P1D")
+# Seconds to wait for an official page (check_content, "Mark as reviewed") before it counts as
+# not answering: short, so a daily job or an editor's click never hangs on a slow site.
+SOURCE_CHECK_TIMEOUT = env.float("SOURCE_CHECK_TIMEOUT", default=10.0)

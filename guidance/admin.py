@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from guidance import preview
+from guidance.admin_review import ReviewAdmin
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 
 log = logging.getLogger(__name__)
@@ -258,7 +259,7 @@ def live_from(row) -> timezone.datetime:
     return max(now, row.publish_from) if row.publish_from else now
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     """What every content admin shares: the guarded form, the reason kept in the history, the
     publishing fields, the kind of change (with its public note) and the preview."""
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from guidance import content
@@ -63,6 +64,16 @@ def fresh_content_cache():
     content.forget_cached_content()
     responses.clear()
     fragments.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request to a Danish page leaves Danish active
+    in the thread (LocaleMiddleware activates it and nothing resets it), and a test that reads a
+    message in English must not depend on which test ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
