@@ -60,6 +60,7 @@ def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm
         "other_audience_url": form.other_audience_url(),
         # Names this snapshot for the parts of the page kept between requests ({% memo %}).
         "content_key": content.key if shared else None,
+        "page_content": content,
     }
 
 
