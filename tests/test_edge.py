@@ -506,19 +506,50 @@ def test_static_files_are_kept_per_encoding(stack):
 # --- the edge's own answers --------------------------------------------------------------------
 
 
+@contextmanager
+def flooding(base: str, source: str, connections: int = 8):
+    """New dates (cache misses) asked from ``source`` on ``connections`` connections at once until
+    the block ends: faster than the miss limiter's 20 a second however slow the machine is (one
+    client asking one date at a time on a busy machine may never reach it)."""
+    stop = threading.Event()
+
+    def flood(lane: int) -> None:
+        day = 0
+        while not stop.is_set():
+            day += 1
+            ask(base, f"/api/v1/status?date={1950 + lane}-{1 + day // 28 % 12:02d}-"
+                f"{1 + day % 28:02d}", source=source)  # fmt: skip
+
+    threads = [threading.Thread(target=flood, args=(lane,)) for lane in range(connections)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+
+
+def first_refused(asking, tries: int = 28):
+    """The first answer of ``asking(0)``, ``asking(1)``... that is a 429, else the last one."""
+    for attempt in range(tries):
+        answer = asking(attempt)
+        if answer.status == 429:
+            return answer
+    return answer
+
+
 def test_a_flood_of_new_dates_from_one_client_is_refused_not_others(stack):
     edge = stack["edge"]
-    statuses = []
-    for day in range(80):
-        statuses.append(
-            ask(
-                edge.url,
-                f"/api/v1/status?date=2019-{1 + day // 28:02d}-{1 + day % 28:02d}",
-                source="127.0.0.8",
-            ).status
+    with flooding(edge.url, "127.0.0.8"):
+        refused = first_refused(
+            lambda n: ask(edge.url, f"/api/v1/status?date=2018-01-{1 + n:02d}", source="127.0.0.8")
         )
-    assert 429 in statuses
-    refused = ask(edge.url, "/api/v1/status?date=2018-01-01", source="127.0.0.8")
+        page = first_refused(
+            lambda n: ask(edge.url, f"/da/?date=2018-02-{1 + n:02d}", source="127.0.0.8")
+        )
+        other = ask(edge.url, "/en/?date=2018-01-03", source="127.0.0.9")
     assert refused.status == 429
     assert refused.headers["Content-Type"] == "application/json"
     assert refused.json() == {
@@ -528,11 +559,9 @@ def test_a_flood_of_new_dates_from_one_client_is_refused_not_others(stack):
         "errors": {},
     }
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
-    page = ask(edge.url, "/da/?date=2018-01-02", source="127.0.0.8")
     assert page.status == 429
     assert '<html lang="da">' in page.text
     assert "For mange forespørgsler" in page.text
-    other = ask(edge.url, "/en/?date=2018-01-03", source="127.0.0.9")
     assert other.status == 200
 
 
