@@ -51,7 +51,7 @@ test-services: $(INSTALLED) $(MO)
 MUTATE_CHILDREN ?= 2
 mutate: $(INSTALLED) $(MO)
 	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
-		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static \
+		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static TEST_DB_TEMPLATE=$$static/db.sqlite3 \
 		$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || \
 		{ tail -n 40 mutants.log; exit 1; }
 	$(BIN)/python -m tools.mutation_report

@@ -1,5 +1,7 @@
 """What an operator watches: /metrics (inside only), the request id, JSON logs."""
 
+import functools
+import importlib.util
 import json
 import logging
 import os
@@ -262,6 +264,127 @@ def test_an_error_keeps_its_traceback_inside_the_one_line():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     line = formatted(record)
     assert "ValueError: boom" in line["exc_info"]
+
+
+@functools.cache
+def gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def access_line(
+    path: str = "/en/",
+    query: str = "date=2023-07-01",
+    request_headers: tuple = (),
+    response_headers: tuple = (),
+    sent: int | None = 5120,
+    **environ,
+) -> dict | None:
+    """The JSON line gunicorn's access log writes for one request (None: the line is skipped):
+    gunicorn's own atoms and message, the project's formatter and filter (gunicorn.conf.py)."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger, SafeAtoms
+
+    from eidguide.logs import SkipScrapes
+
+    class Atoms(Logger):
+        def __init__(self):  # gunicorn's atoms, without configuring this process's logging
+            self.cfg = Config()
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"{path}?{query}" if query else path,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.9",
+        **environ,
+    }
+    response = SimpleNamespace(status="200 OK", sent=sent, headers=list(response_headers))
+    request = SimpleNamespace(headers=list(request_headers))
+    atoms = SafeAtoms(Atoms().atoms(response, request, environ, timedelta(microseconds=12345)))
+    message = gunicorn_conf().access_log_format
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, message, (atoms,), None
+    )
+    if not SkipScrapes().filter(record):
+        return None
+    line = formatted(record)
+    assert line["message"] == f'"GET {environ["RAW_URI"]} HTTP/1.1" 200'
+    return line
+
+
+def test_an_access_line_has_the_requests_facts_as_fields():
+    line = access_line(
+        request_headers=(("X-REQUEST-ID", "from-the-edge"), ("X-FORWARDED-FOR", "198.51.100.7")),
+        response_headers=(("Content-Type", "text/html"),),
+        HTTP_USER_AGENT='Mozilla/5.0 "quoted"',
+    )
+    assert line["logger"] == "gunicorn.access"
+    assert line["level"] == "INFO"
+    assert {k: line[k] for k in ACCESS_FIELDS} == {
+        "request_id": "from-the-edge",
+        "method": "GET",
+        "path": "/en/",
+        "query": "date=2023-07-01",
+        "status": 200,
+        "bytes": 5120,
+        "duration_ms": 12.345,
+        "remote_addr": "10.0.0.9",
+        "forwarded_for": "198.51.100.7",
+        "user_agent": 'Mozilla/5.0 "quoted"',
+    }
+
+
+ACCESS_FIELDS = (
+    "request_id",
+    "method",
+    "path",
+    "query",
+    "status",
+    "bytes",
+    "duration_ms",
+    "remote_addr",
+    "forwarded_for",
+    "user_agent",
+)
+
+
+def test_the_access_line_carries_the_id_the_app_answered():
+    # A request that came without a sound id: the app made one and answered it.
+    line = access_line(
+        request_headers=(("X-REQUEST-ID", "has space"),),
+        response_headers=(("X-Request-ID", NGINX_REQUEST_ID),),
+    )
+    assert line["request_id"] == NGINX_REQUEST_ID
+
+
+def test_what_gunicorn_does_not_know_is_null_in_the_access_line():
+    line = access_line(query="", sent=None, REMOTE_ADDR="-")
+    assert line["query"] == ""
+    assert line["status"] == 200
+    missing = ("request_id", "bytes", "remote_addr", "forwarded_for", "user_agent")
+    assert {k: line[k] for k in missing} == dict.fromkeys(missing)
+
+
+def test_prometheus_scrapes_are_left_out_of_the_access_log():
+    assert access_line("/metrics", query="") is None
+    assert access_line("/metrics", query="name[]=x") is not None  # not what Prometheus asks
+    assert access_line("/metrics-and-more", query="")["path"] == "/metrics-and-more"
+
+
+def test_an_app_log_line_with_a_dict_argument_gets_no_access_fields():
+    record = logging.LogRecord(
+        "guidance", logging.INFO, __file__, 1, "%(what)s", ({"what": "m", "s": "200"},), None
+    )
+    line = formatted(record)
+    assert line["message"] == "m"
+    assert not set(ACCESS_FIELDS) & set(line) - {"request_id"}
 
 
 # Under gunicorn, as in production ----------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""The refusal an editor reads when someone else saved the row first: every word of it.
+
+tests/test_admin.py shows that a stale save is refused and that saving again replaces the other
+edit; here the whole message is read as the editor sees it (who, when, why, what changed).
+"""
+
+import html
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
+
+from guidance.models import EnrollmentOption, Milestone
+from tests.test_admin import change_form, closing
+
+pytestmark = pytest.mark.django_db
+
+# 14:05 in Copenhagen (summer time), as the admin shows it; after the seed's own history rows.
+SAVED_AT = datetime(2027, 6, 3, 12, 5, tzinfo=UTC)
+SHOWN_AT = "June 3, 2027, 2:05 p.m."
+REFUSED = "Someone else saved this after you opened it, so your changes were not saved."
+AGAIN = "Check the fields below and save again to replace their version with yours."
+
+
+def editor(name: str) -> Client:
+    user = User.objects.create_superuser(name, f"{name}@example.org", f"a-long-password-{name}")
+    client = Client(headers={"x-forwarded-proto": "https"})
+    client.force_login(user)
+    return client
+
+
+def refusal(response) -> str:
+    """The text of the form's error note (the refusal), as the editor reads it."""
+    assert response.status_code == 200
+    notes = re.findall(
+        r'<ul class="errorlist nonfield">\s*<li>(.*?)</li>', response.content.decode(), re.S
+    )
+    assert len(notes) == 1, notes
+    return html.unescape(notes[0])
+
+
+def test_the_refusal_names_who_when_why_and_every_change():
+    bob = editor("bob")
+    pk = closing().pk
+    url = f"/admin/guidance/milestone/{pk}/change/"
+    bob_form = change_form(bob, "milestone", pk)
+    long_summary = "A" * 100
+    with time_machine.travel(SAVED_AT, tick=False):
+        ann = editor("ann")  # logged in then: a session from before would have expired
+        ann_form = change_form(ann, "milestone", pk)
+        saved = ann.post(
+            url,
+            {
+                **ann_form,
+                "title_en": "Ann’s title",
+                "summary_en": long_summary,
+                "date_note_en": "Ann’s note",
+                "change_reason": "Shorter title",
+            },
+        )
+    assert saved.status_code == 302
+    assert saved["Location"] == "/admin/guidance/milestone/"
+    refused = bob.post(url, {**bob_form, "title_en": "Bob’s title"})
+    assert ann_form["date_note_en"] == [""]
+    summary = ann_form["summary_en"][0]
+    assert len(summary) > 80
+    assert refusal(refused) == (
+        f"{REFUSED} Last saved by ann at {SHOWN_AT}. Reason: Shorter title. They changed: "
+        "note on the date (English): (blank) → “Ann’s note”; "
+        f"what it means (English): “{summary[:80]}…” → “{'A' * 80}…”; "
+        f"title (English): “NemID closes” → “Ann’s title”. {AGAIN}"
+    )
+
+
+def test_a_change_saved_outside_the_admin_is_by_someone_and_gives_no_reason():
+    bob = editor("bob")
+    pk = closing().pk
+    bob_form = change_form(bob, "milestone", pk)
+    with time_machine.travel(SAVED_AT, tick=False):
+        milestone = closing()
+        milestone.title_en = "Changed by a script"
+        milestone.save()
+    refused = bob.post(f"/admin/guidance/milestone/{pk}/change/", bob_form)
+    assert refusal(refused) == (
+        f"{REFUSED} Last saved by someone at {SHOWN_AT}. They changed: title (English): "
+        f"“{bob_form['title_en'][0]}” → “Changed by a script”. {AGAIN}"
+    )
+
+
+def test_changed_requirements_are_named_in_the_refusal():
+    bob = editor("bob")
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    url = f"/admin/guidance/enrollmentoption/{option.pk}/change/"
+    bob_form = change_form(bob, "enrollmentoption", option.pk)
+    with time_machine.travel(SAVED_AT, tick=False):
+        ann = editor("ann")
+        ann_form = change_form(ann, "enrollmentoption", option.pk)
+        del ann_form["requirements"]
+        saved = ann.post(url, ann_form)
+    assert saved["Location"] == "/admin/guidance/enrollmentoption/"
+    refused = bob.post(url, {**bob_form, "change_reason": "Mine"})
+    assert refusal(refused) == (
+        f"{REFUSED} Last saved by ann at {SHOWN_AT}. They changed: "
+        f"requirements: A Danish passport, A smartphone → (none). {AGAIN}"
+    )
+
+
+def test_a_version_the_history_never_kept_still_gets_a_clear_refusal():
+    # The form was opened after a bulk update (no history row for that version): the message
+    # cannot say what changed since, but says who saved last.
+    bob = editor("bob")
+    pk = closing().pk
+    Milestone.objects.filter(pk=pk).update(updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    bob_form = change_form(bob, "milestone", pk)
+    with time_machine.travel(SAVED_AT, tick=False):
+        ann = editor("ann")
+        url = f"/admin/guidance/milestone/{pk}/change/"
+        saved = ann.post(url, {**change_form(ann, "milestone", pk), "title_en": "Ann’s"})
+    assert saved["Location"] == "/admin/guidance/milestone/"
+    refused = bob.post(url, bob_form)
+    assert refusal(refused) == f"{REFUSED} Last saved by ann at {SHOWN_AT}. {AGAIN}"
