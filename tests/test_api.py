@@ -311,6 +311,50 @@ def test_a_failure_inside_the_api_gets_500_json(settings):
     assert "Traceback" not in body["error"]
 
 
+ERROR_TEXTS = {
+    "too many": {
+        "en": "Too many parameters: send at most 200.",
+        "da": "For mange parametre: send højst 200.",
+    },
+    "refused": {
+        "en": "This request cannot be answered as it is.",
+        "da": "Forespørgslen kan ikke besvares, som den er.",
+    },
+    "failed": {
+        "en": "Something went wrong on our side. Please try again later.",
+        "da": "Der gik noget galt hos os. Prøv igen senere.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_errors_django_raises_before_the_api_reads_the_request_are_in_the_clients_language(
+    client, language, settings
+):
+    """The whole message, in the language the client accepts: too many fields, a host this
+    service does not answer for, and a failure inside."""
+    from django.test import Client
+
+    headers = {"accept-language": language}
+    query = "&".join(f"x{i}=1" for i in range(250))
+    body = assert_api_error(client, client.get(f"/api/v1/status?{query}", headers=headers), 400)
+    assert body["error"] == ERROR_TEXTS["too many"][language]
+    refused = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    response = refused.get("/api/v1/status", headers={**headers, "host": "evil.example"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": ERROR_TEXTS["refused"][language],
+        "status": 400,
+        "field": None,
+        "errors": {},
+    }
+    settings.ROOT_URLCONF = "tests.urls_api_error"
+    failing = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    body = assert_api_error(failing, failing.get("/api/v1/fail", headers=headers), 500)
+    assert body["error"] == ERROR_TEXTS["failed"][language]
+
+
 @pytest.mark.parametrize("status", ["400", "404", "405", "414", "429", "431", "500"])
 def test_every_error_status_is_documented_with_the_error_shape(client, status):
     document = client.get("/api/v1/openapi.json").json()

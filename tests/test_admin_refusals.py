@@ -1,10 +1,12 @@
-"""The refusal an editor reads when someone else saved the row first: every word of it.
+"""What an editor reads when a save is refused: every word of it.
 
 tests/test_admin.py shows that a stale save is refused and that saving again replaces the other
-edit; here the whole message is read as the editor sees it (who, when, why, what changed).
+edit; here the whole message is read as the editor sees it (who, when, why, what changed), and
+the answer when the database cannot take a request.
 """
 
 import html
+import logging
 import re
 from datetime import UTC, datetime
 
@@ -47,7 +49,9 @@ def test_the_refusal_names_who_when_why_and_every_change():
     pk = closing().pk
     url = f"/admin/guidance/milestone/{pk}/change/"
     bob_form = change_form(bob, "milestone", pk)
-    long_summary = "A" * 100
+    long_summary = "A" * 81  # one over what the message quotes
+    title = "Ann’s title " + "t" * 68  # exactly what it quotes
+    assert len(title) == 80
     with time_machine.travel(SAVED_AT, tick=False):
         ann = editor("ann")  # logged in then: a session from before would have expired
         ann_form = change_form(ann, "milestone", pk)
@@ -55,7 +59,7 @@ def test_the_refusal_names_who_when_why_and_every_change():
             url,
             {
                 **ann_form,
-                "title_en": "Ann’s title",
+                "title_en": title,
                 "summary_en": long_summary,
                 "date_note_en": "Ann’s note",
                 "change_reason": "Shorter title",
@@ -71,7 +75,7 @@ def test_the_refusal_names_who_when_why_and_every_change():
         f"{REFUSED} Last saved by ann at {SHOWN_AT}. Reason: Shorter title. They changed: "
         "note on the date (English): (blank) → “Ann’s note”; "
         f"what it means (English): “{summary[:80]}…” → “{'A' * 80}…”; "
-        f"title (English): “NemID closes” → “Ann’s title”. {AGAIN}"
+        f"title (English): “NemID closes” → “{title}”. {AGAIN}"
     )
 
 
@@ -122,3 +126,62 @@ def test_a_version_the_history_never_kept_still_gets_a_clear_refusal():
     assert saved["Location"] == "/admin/guidance/milestone/"
     refused = bob.post(url, bob_form)
     assert refusal(refused) == f"{REFUSED} Last saved by ann at {SHOWN_AT}. {AGAIN}"
+
+
+DATABASE_REFUSED = (
+    "The database did not answer, so nothing was saved. Go back and save again in a moment."
+)
+
+
+def assert_database_refused(response, caplog):
+    assert response.status_code == 503
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == DATABASE_REFUSED
+    (record,) = [r for r in caplog.records if r.name == "guidance.admin"]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == (
+        "An admin request failed in the database, nothing was saved: database is locked"
+    )
+
+
+def locked(*args, **kwargs):
+    from django.db import OperationalError
+
+    raise OperationalError("database is locked")
+
+
+def test_a_list_the_database_cannot_read_is_refused_with_a_message(monkeypatch, caplog):
+    from guidance.admin import MilestoneAdmin
+
+    admin = editor("ann")
+    monkeypatch.setattr(MilestoneAdmin, "get_queryset", locked)
+    with caplog.at_level(logging.WARNING, logger="guidance.admin"):
+        response = admin.get("/admin/guidance/milestone/")
+    assert_database_refused(response, caplog)
+
+
+def test_a_save_the_database_cannot_take_says_so_in_full(monkeypatch, caplog):
+    admin = editor("ann")
+    pk = closing().pk
+    fields = change_form(admin, "milestone", pk)
+    monkeypatch.setattr(Milestone, "save", locked)
+    with caplog.at_level(logging.WARNING, logger="guidance.admin"):
+        response = admin.post(f"/admin/guidance/milestone/{pk}/change/", fields)
+    assert_database_refused(response, caplog)
+
+
+def test_a_revert_the_database_cannot_take_changes_nothing(monkeypatch, caplog):
+    admin = editor("ann")
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    original = option.history.order_by("history_date").first()
+    url = f"/admin/guidance/enrollmentoption/{option.pk}/change/"
+    fields = change_form(admin, "enrollmentoption", option.pk)
+    del fields["requirements"]
+    assert admin.post(url, fields).status_code == 302
+    revert = f"/admin/guidance/enrollmentoption/{option.pk}/history/{original.history_id}/"
+    form = change_form(admin, "enrollmentoption", option.pk, prefix=revert)
+    monkeypatch.setattr(EnrollmentOption, "save", locked)
+    with caplog.at_level(logging.WARNING, logger="guidance.admin"):
+        response = admin.post(revert, form)
+    assert_database_refused(response, caplog)
+    assert not option.requirements.exists()
