@@ -46,21 +46,43 @@ def test_every_content_table_bumps_the_version():
     assert "guidance_enrollmentoption_requirements" in content_tables()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda: Milestone.objects.filter(date="2023-10-31").update(title_en="Updated"),
-        lambda: SelfService.objects.bulk_create([SelfService(name_en="New", name_da="Ny")]),
-        lambda: Requirement.objects.filter(slug="smartphone").update(name_en="A phone"),
-        lambda: EnrollmentOption.objects.get(slug="mitid-app").requirements.clear(),
-        lambda: SelfService.objects.filter(order__gte=0).delete(),
-    ],
-    ids=["queryset-update", "bulk-create", "requirement-update", "m2m-clear", "delete"],
-)
+WRITES = {
+    "queryset-update": lambda: Milestone.objects.filter(date="2023-10-31").update(
+        title_en="Updated"
+    ),
+    "bulk-create": lambda: SelfService.objects.bulk_create(
+        [SelfService(name_en="New", name_da="Ny")]
+    ),
+    "requirement-update": lambda: Requirement.objects.filter(slug="smartphone").update(
+        name_en="A phone"
+    ),
+    "m2m-clear": lambda: EnrollmentOption.objects.get(slug="mitid-app").requirements.clear(),
+    "delete": lambda: SelfService.objects.filter(order__gte=0).delete(),
+}
+
+
+@pytest.mark.parametrize("change", WRITES.values(), ids=WRITES.keys())
 def test_any_write_changes_the_version_in_the_same_transaction(change):
     before = version()
     change()
     assert version() > before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migrations_take_the_triggers_away_and_put_them_back():
+    """Run in the test (not only when the test database was made): unmigrating the content
+    version takes every trigger away; migrating again guards every content table, and each
+    kind of write then changes the version."""
+    from django.core.management import call_command
+
+    call_command("migrate", "guidance", "0004", verbosity=0)
+    assert guarded_tables(connection) == set()
+    call_command("migrate", "guidance", verbosity=0)
+    assert guarded_tables(connection) == content_tables()
+    for change in WRITES.values():
+        before = version()
+        change()
+        assert version() > before
 
 
 def test_raw_sql_as_a_data_migration_would_write_changes_the_version():
