@@ -571,6 +571,96 @@ def test_a_server_started_by_one_that_made_a_folder_makes_its_own(tmp_path):
     assert (inherited / "counter_1.db").exists()
 
 
+# The same, in this process: what gunicorn.conf.py's call leaves behind, seen from inside.
+@pytest.fixture
+def first_preparation(monkeypatch, tmp_path):
+    """prepare_multiprocess_dir() as if not yet called in this process, with no metrics
+    variables set, temporary folders made in tmp_path, and exit handlers kept in a list."""
+    import atexit
+    import tempfile
+
+    from eidguide import multiprocess
+
+    monkeypatch.setattr(multiprocess, "_prepared", None)
+    for name in (multiprocess.MULTIPROC_ENV, multiprocess.OWNER_ENV):
+        monkeypatch.setenv(name, "restored after the test")
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    exits = []
+    monkeypatch.setattr(atexit, "register", lambda *handler: exits.append(handler))
+    return multiprocess, exits
+
+
+def test_a_named_folder_is_emptied_but_what_its_links_point_to_is_kept(first_preparation, tmp_path):
+    multiprocess, exits = first_preparation
+    named, elsewhere = tmp_path / "metrics", tmp_path / "elsewhere"
+    (named / "old-worker").mkdir(parents=True)
+    (named / "old-worker" / "counter.db").write_bytes(b"stale")
+    (named / "gauge_livesum_12.db").write_bytes(b"stale")
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not ours")
+    (named / "link").symlink_to(elsewhere, target_is_directory=True)
+    os.environ[multiprocess.MULTIPROC_ENV] = str(named)
+    assert multiprocess.prepare_multiprocess_dir() == (named, False)
+    assert list(named.iterdir()) == []
+    assert (elsewhere / "keep.txt").read_text() == "not ours"
+    assert exits == []  # a named folder is the operator's: never removed
+
+
+def test_a_named_folder_that_does_not_exist_yet_is_made(first_preparation, tmp_path):
+    multiprocess, _exits = first_preparation
+    named = tmp_path / "run" / "metrics"
+    os.environ[multiprocess.MULTIPROC_ENV] = str(named)
+    assert multiprocess.prepare_multiprocess_dir() == (named, False)
+    assert named.is_dir()
+
+
+def test_without_a_name_a_fresh_folder_is_made_and_removed_by_its_maker_only(
+    first_preparation, tmp_path, monkeypatch
+):
+    multiprocess, exits = first_preparation
+    folder, made_here = multiprocess.prepare_multiprocess_dir()
+    assert made_here is True
+    assert folder.parent == tmp_path / "tmp"
+    assert folder.name.startswith("eidguide-metrics-")
+    assert folder.is_dir()
+    assert os.environ[multiprocess.MULTIPROC_ENV] == str(folder)
+    assert os.environ[multiprocess.OWNER_ENV] == str(os.getpid())
+    ((handler, *arguments),) = exits
+    (folder / "counter_7.db").write_bytes(b"a worker's")
+    maker = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: maker + 1)
+    handler(*arguments)  # a forked worker exits: the folder stays for the others
+    assert (folder / "counter_7.db").exists()
+    monkeypatch.setattr(os, "getpid", lambda: maker)
+    handler(*arguments)  # the process that made it exits
+    assert not folder.exists()
+
+
+def test_a_folder_made_by_the_parent_is_not_shared(first_preparation, tmp_path):
+    multiprocess, _exits = first_preparation
+    inherited = tmp_path / "parents"
+    inherited.mkdir()
+    (inherited / "counter_1.db").write_bytes(b"the parent's")
+    os.environ[multiprocess.MULTIPROC_ENV] = str(inherited)
+    os.environ[multiprocess.OWNER_ENV] = "1"
+    folder, made_here = multiprocess.prepare_multiprocess_dir()
+    assert made_here is True
+    assert folder != inherited
+    assert (inherited / "counter_1.db").exists()
+
+
+def test_a_second_call_changes_nothing(first_preparation, tmp_path):
+    # gunicorn reads its config again on SIGHUP while the workers go on writing.
+    multiprocess, _exits = first_preparation
+    os.environ[multiprocess.MULTIPROC_ENV] = str(tmp_path)
+    first = multiprocess.prepare_multiprocess_dir()
+    (tmp_path / "counter_9.db").write_bytes(b"written since")
+    assert multiprocess.prepare_multiprocess_dir() == first == (tmp_path, False)
+    assert (tmp_path / "counter_9.db").exists()
+
+
 def test_every_series_the_alerts_use_is_served():
     import yaml
 
