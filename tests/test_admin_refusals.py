@@ -185,3 +185,40 @@ def test_a_revert_the_database_cannot_take_changes_nothing(monkeypatch, caplog):
         response = admin.post(revert, form)
     assert_database_refused(response, caplog)
     assert not option.requirements.exists()
+
+
+# Forms as a browser posts them (urlencoded; the test client's default is multipart).
+def urlencoded(fields: dict) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(fields, doseq=True).encode()
+
+
+def test_a_form_posted_in_another_encoding_is_read_not_a_server_error():
+    admin = editor("ann")
+    pk = closing().pk
+    fields = change_form(admin, "milestone", pk)
+    fields["title_en"] = ["Ann"]
+    body = urlencoded(fields).replace(b"title_en=Ann", b"title_en=Ann\xe9")  # Latin-1 é
+    response = admin.post(
+        f"/admin/guidance/milestone/{pk}/change/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    assert closing().title_en == "Ann\ufffd"
+
+
+def test_an_admin_form_with_too_many_fields_is_logged_with_the_limit(caplog):
+    from django.conf import settings
+
+    admin = editor("ann")
+    limit = settings.ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS
+    body = urlencoded({f"f{i}": 1 for i in range(limit + 1)})
+    with caplog.at_level(logging.ERROR, logger="django.security.TooManyFieldsSent"):
+        response = admin.post(
+            "/admin/guidance/selfservice/", body, content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.security.TooManyFieldsSent"]
+    assert record.getMessage() == f"The admin form sent more than {limit} fields."

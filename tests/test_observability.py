@@ -166,6 +166,33 @@ def test_an_edit_is_a_new_content_version(django_capture_on_commit_callbacks):
     assert scraped()["eidguide_content_version"][0].value > before
 
 
+def test_the_content_metrics_say_what_they_measure():
+    text = scrape_client().get("/metrics").content.decode()
+    for line in (
+        "# HELP eidguide_content_version The published guidance's version (one up each edit).",
+        "# HELP eidguide_content_version_age_seconds Seconds since the published guidance "
+        "(the content version) last changed.",
+        "# HELP eidguide_content_last_changed_timestamp_seconds When the published guidance "
+        "last changed (Unix time).",
+    ):
+        assert line in text.splitlines()
+
+
+def test_an_unmeasured_content_version_is_logged_with_its_cause(monkeypatch, caplog):
+    from guidance import content
+
+    def unreachable():
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(content, "database_version", unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert scrape_client().get("/metrics").status_code == 200
+    (record,) = [r for r in caplog.records if "content version" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == "content version not measured: the database did not answer"
+    assert "OSError: database unreachable" in formatted(record)["exc_info"]
+
+
 def test_a_scrape_still_answers_while_the_database_is_down(monkeypatch, caplog):
     from guidance import content
 
@@ -255,6 +282,29 @@ def test_an_app_log_line_is_one_json_object_with_the_request_id():
     assert line["message"] == "hi you"
     assert line["request_id"] == NGINX_REQUEST_ID
     assert line["time"].startswith(str(time.gmtime().tm_year))
+
+
+def test_a_request_id_given_with_the_record_is_kept():
+    token = current_request_id.set("the-current-one")
+    try:
+        record = logging.LogRecord("guidance", logging.INFO, __file__, 1, "hi", (), None)
+        record.request_id = "given-with-the-record"
+        assert formatted(record)["request_id"] == "given-with-the-record"
+    finally:
+        current_request_id.reset(token)
+
+
+def test_the_request_object_django_logs_with_is_not_a_field():
+    from django.test import RequestFactory
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found", (), None
+    )
+    record.request = RequestFactory().get("/nothing")
+    record.status_code = 404
+    line = formatted(record)
+    assert "request" not in line
+    assert line["status_code"] == 404
 
 
 def test_an_error_keeps_its_traceback_inside_the_one_line():
