@@ -177,6 +177,81 @@ def test_pages_are_served_from_memory_while_the_database_is_down(client, monkeyp
     assert len([r for r in caplog.records if "does not answer" in r.getMessage()]) == 1
 
 
+def outage_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "guidance.content"]
+
+
+def test_an_outage_is_reported_once_naming_the_service_and_the_error(
+    client, shared_cache, monkeypatch, caplog
+):
+    assert client.get(PAGE).status_code == 200
+    monkeypatch.setattr(cache, "get", Broken(ConnectionError("Connection refused")))
+    next_check_is_due()
+    broken_database = Broken(OperationalError("connection refused"))
+    monkeypatch.setattr(content, "database_version", broken_database)
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        assert client.get(PAGE).status_code == 200
+    assert outage_warnings(caplog) == [
+        "The shared cache does not answer (ConnectionError: Connection refused); serving the "
+        f"content held in memory, asking again every {content.RETRY_SECONDS} s",
+        "The database does not answer (OperationalError: connection refused); serving the "
+        f"content held in memory, asking again every {content.RETRY_SECONDS} s",
+    ]
+
+
+def test_an_edit_the_shared_cache_did_not_take_is_reported_without_asking_it_again(
+    client, shared_cache, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    assert client.get(PAGE).status_code == 200
+    broken = Broken(ConnectionError("Connection refused"))
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved while the cache was down."
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        assert client.get(PAGE).status_code == 200  # the outage starts here
+        with django_capture_on_commit_callbacks(execute=True):
+            milestone.save()
+    assert broken.calls == 1, "the dead cache is left alone for RETRY_SECONDS"
+    assert outage_warnings(caplog)[1:] == [
+        f"Content version {version()} is saved but the shared cache did not take it; other "
+        f"processes see the edit within {content.VERSION_CHECK_SECONDS} s"
+    ]
+
+
+def test_an_edit_the_shared_cache_took_is_not_reported(
+    client, shared_cache, caplog, django_capture_on_commit_callbacks
+):
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()
+    assert outage_warnings(caplog) == []
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_an_edit_the_shared_cache_refused_is_reported_with_its_error(
+    client, shared_cache, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(cache, "set", Broken(TimeoutError("timed out")))
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()
+    assert outage_warnings(caplog) == [
+        "The shared cache does not answer (TimeoutError: timed out); serving the content held "
+        f"in memory, asking again every {content.RETRY_SECONDS} s",
+        f"Content version {version()} is saved but the shared cache did not take it; other "
+        f"processes see the edit within {content.VERSION_CHECK_SECONDS} s",
+    ]
+
+
 def test_a_version_the_cache_missed_is_put_back_when_it_answers_again(
     client, shared_cache, monkeypatch, django_capture_on_commit_callbacks
 ):
