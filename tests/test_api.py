@@ -440,6 +440,20 @@ def test_vary_names_accept_language_only_when_it_chose_the_language(client):
     assert "Vary" not in api(client, "/api/v1/openapi.json")
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Choose “citizen” or “business” as the audience."),
+        ("da", "Vælg „citizen“ (borger) eller „business“ (virksomhed) som målgruppe."),
+    ],
+)
+def test_an_unknown_audience_is_answered_with_every_audience_to_choose(client, language, message):
+    headers = {"accept-language": language}
+    response = client.get("/api/v1/status", {"audience": "aliens"}, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == message
+
+
 def test_a_wrong_lang_answers_in_the_accept_language(client):
     response = client.get(
         "/api/v1/milestones", {"lang": "de"}, headers={"accept-language": "da, en;q=0.5"}
