@@ -15,9 +15,9 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from guidance.advice import Advice, UnsuitableOption, in_force_on
-from guidance.content import current_advice, current_content
-from guidance.dates import accepted_forms
+from guidance.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
+from guidance.content import current_content
+from guidance.dates import accepted_forms, today_in_copenhagen
 from guidance.forms import AdviceForm
 from guidance.models import FIRST_DATE, LAST_DATE, Audience, EnrollmentOption, Milestone
 from guidance.openapi import DATE_FORMS, openapi_document
@@ -230,13 +230,11 @@ def unsuitable_json(unsuitable: UnsuitableOption) -> dict:
     }
 
 
-def advice_json(request: HttpRequest, advice: Advice, is_today: bool) -> dict:
-    """The whole answer for a date, as the SPEC's status document."""
+def what_applies_json(advice: Advice) -> dict:
+    """Status, next change, actions and ways to get MitID on one day: the parts an answer about
+    the asked date and its "now" part share."""
     upcoming = advice.next_milestone
     return {
-        "date": advice.day.isoformat(),
-        "is_today": is_today,
-        "audience": advice.audience,
         "nemid": {
             "status": str(advice.status),
             "label": str(advice.status.label),
@@ -253,24 +251,58 @@ def advice_json(request: HttpRequest, advice: Advice, is_today: bool) -> dict:
             else None
         ),
         "actions": advice.actions,
-        "milestones": [
-            milestone_json(request, m, advice.day) for m in (*advice.passed, *advice.upcoming)
-        ],
         "enrollment_options": [option_json(o) for o in advice.options],
         "unsuitable_options": [unsuitable_json(u) for u in advice.unsuitable_options],
         "self_services": [s.name for s in advice.self_services],
+    }
+
+
+def now_json(request: HttpRequest, advice: Advice) -> dict:
+    """What applies today, for an answer about a past date: what the visitor can act on."""
+    return {
+        "date": advice.day.isoformat(),
+        **what_applies_json(advice),
         "url": advice_page_url(request, advice.day, advice.audience),
+    }
+
+
+def answer_json(request: HttpRequest, answer: Answer, is_today: bool) -> dict:
+    """The whole answer: the SPEC's status document for the asked date (its facts as of that
+    day, as before) and, for a past date, what applies today apart, as the pages show it."""
+    advice = answer.asked
+    return {
+        "date": advice.day.isoformat(),
+        "is_today": is_today,
+        "audience": advice.audience,
+        **what_applies_json(advice),
+        "milestones": [
+            milestone_json(request, m, advice.day) for m in (*advice.passed, *advice.upcoming)
+        ],
+        "url": advice_page_url(request, advice.day, advice.audience),
+        "today": answer.today.isoformat(),
+        "is_past": answer.is_past,
+        "now": now_json(request, answer.now) if answer.now else None,
     }
 
 
 @read_only
 def status(request: HttpRequest) -> JsonResponse:
-    """GET /api/v1/status: NemID's status on a date (today in Copenhagen by default)."""
+    """GET /api/v1/status: NemID's status on a date (today in Copenhagen by default) and, for a
+    past date, what applies today."""
 
     def build(form: StatusQuery, language: str) -> dict:
         situation = form.situation()
-        advice = current_advice(form.day(), form.cleaned_data["audience"], situation)
-        body = advice_json(request, advice, is_today=form.is_today())
+        content = current_content()
+        answer = answer_on(
+            form.day(),
+            today_in_copenhagen(),
+            form.cleaned_data["audience"],
+            situation,
+            milestones=content.milestones,
+            options=content.options,
+            self_services=content.self_services,
+        )
+        body = answer_json(request, answer, is_today=form.is_today())
         body["situation"] = {"passport": situation.passport, "smartphone": situation.smartphone}
         return body
 

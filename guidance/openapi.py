@@ -5,6 +5,9 @@ Every enum comes from the models' TextChoices and settings.LANGUAGES, the date p
 date range (guidance.vocabulary): nothing here is a copy of the vocabulary.
 """
 
+import json
+from pathlib import Path
+
 from django.conf import settings
 
 from guidance.models import FIRST_DATE, LAST_DATE
@@ -14,6 +17,10 @@ from guidance.vocabulary import audiences, languages, statuses, year_pattern
 NOT_GIVEN = ""
 ANSWERS = ["yes", "no"]
 DATE_FORMS = ["YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "DD/MM/YYYY"]
+# Answers of /api/v1/status shown in the document: true answers of the seed, asked on the day the
+# file names (tests/test_api.py asks them again and compares); "{server}" is this server.
+STATUS_EXAMPLES = Path(__file__).with_name("openapi_examples.json")
+SERVER_PLACEHOLDER = "{server}"
 TAGS = {
     "status": "NemID's status on a date, and what to do.",
     "milestones": "The milestones of NemID's phase-out.",
@@ -37,8 +44,9 @@ def schema(name: str) -> dict:
     return ref("schemas", name)
 
 
-def nullable(value: dict) -> dict:
-    return {"anyOf": [value, {"type": "null"}]}
+def nullable(value: dict, description: str = "") -> dict:
+    either = {"anyOf": [value, {"type": "null"}]}
+    return {**either, "description": description} if description else either
 
 
 def strings(description: str = "") -> dict:
@@ -58,6 +66,29 @@ def obj(description: str, properties: dict) -> dict:
 
 DATE = {"type": "string", "format": "date"}
 URL = {"type": "string", "format": "uri"}
+
+
+def what_applies(day: str) -> dict:
+    """The parts an answer about the asked date and its "now" part share, described for
+    ``day``."""
+    return {
+        "nemid": schema("NemIDOnDate"),
+        "next_milestone": nullable(
+            schema("NextMilestone"), f"The next change of status, seen {day}."
+        ),
+        "actions": strings(f"What to do {day}, one action an item."),
+        "enrollment_options": {
+            "type": "array",
+            "items": schema("EnrollmentOption"),
+            "description": f"The ways to get MitID open {day} that suit the visitor.",
+        },
+        "unsuitable_options": {
+            "type": "array",
+            "items": schema("UnsuitableOption"),
+            "description": f"The ways open {day} that need something the visitor lacks.",
+        },
+        "self_services": strings("Self-services that need MitID (citizens only)."),
+    }
 
 
 def schemas() -> dict:
@@ -154,21 +185,37 @@ def schemas() -> dict:
             },
         ),
         "StatusAnswer": obj(
-            "NemID's status on a date, what to do, and the ways to get MitID.",
+            "NemID's status on the asked date, what to do then, and the ways to get MitID "
+            "open then; for a past date, what applies today apart, in now.",
             {
                 "lang": schema("Language"),
-                "date": DATE,
+                "date": {**DATE, "description": "The asked date: the facts below hold on it."},
                 "is_today": {"type": "boolean", "description": "No date was given."},
                 "audience": schema("Audience"),
-                "nemid": schema("NemIDOnDate"),
-                "next_milestone": nullable(schema("NextMilestone")),
-                "actions": strings("What to do now."),
+                **what_applies("on the asked date"),
                 "milestones": {"type": "array", "items": schema("MilestoneOnDate")},
-                "enrollment_options": {"type": "array", "items": schema("EnrollmentOption")},
-                "unsuitable_options": {"type": "array", "items": schema("UnsuitableOption")},
-                "self_services": strings("Self-services that need MitID (citizens only)."),
                 "url": {**URL, "description": "The advice page for this answer."},
+                "today": {**DATE, "description": "Today in Europe/Copenhagen."},
+                "is_past": {
+                    "type": "boolean",
+                    "description": "Whether the asked date is before today (then now is not null).",
+                },
+                "now": nullable(
+                    schema("StatusNow"),
+                    "What applies today, for a past date: act on this, not on the facts of "
+                    "the asked date. Null for today and later dates: their own actions and "
+                    "ways are the ones to act on.",
+                ),
                 "situation": schema("Situation"),
+            },
+        ),
+        "StatusNow": obj(
+            "What applies today, for an answer about a past date: the status today, what to "
+            "do now and the ways to get MitID open today (the same as the pages show).",
+            {
+                "date": {**DATE, "description": "Today in Europe/Copenhagen."},
+                **what_applies("today"),
+                "url": {**URL, "description": "The advice page for today."},
             },
         ),
         "MilestoneList": obj(
@@ -376,7 +423,28 @@ def responses() -> dict:
     }
 
 
-def answer(schema_name: str, description: str) -> dict:
+def status_examples(server_url: str) -> dict:
+    """The example answers of /api/v1/status, with this server's address, as OpenAPI Example
+    Objects (the query each answers is said in its description)."""
+    text = STATUS_EXAMPLES.read_text(encoding="utf-8")
+    examples = json.loads(text.replace(SERVER_PLACEHOLDER, server_url.rstrip("/")))
+    return {
+        name: {
+            "summary": example["summary"],
+            "description": (
+                f"GET /api/v1/status?{example['query']}, asked on {example['asked_on']} "
+                "(today in Europe/Copenhagen)."
+            ),
+            "value": example["value"],
+        }
+        for name, example in examples.items()
+    }
+
+
+def answer(schema_name: str, description: str, examples: dict | None = None) -> dict:
+    media = {"schema": schema(schema_name)}
+    if examples:
+        media["examples"] = examples
     return {
         "description": description,
         "headers": {
@@ -384,7 +452,7 @@ def answer(schema_name: str, description: str) -> dict:
             **CACHE_HEADERS,
             "Content-Language": ref("headers", "ContentLanguage"),
         },
-        "content": {"application/json": {"schema": schema(schema_name)}},
+        "content": {"application/json": media},
     }
 
 
@@ -463,9 +531,12 @@ def openapi_document(server_url: str) -> dict:
                     "NemID's status on a date, and what to do",
                     "The status of NemID on a date (today in Copenhagen by default) for an "
                     "audience, since when it holds, the next milestone, what to do, every "
-                    "milestone and the ways to get MitID that suit the visitor's situation.",
+                    "milestone and the ways to get MitID that suit the visitor's situation, "
+                    "all as of that date. For a date in the past, `now` adds what applies "
+                    "today: the status today, what to do now and the ways to get MitID open "
+                    "today. A visitor asking about the past acts today.",
                     ["date", "audience", "passport", "smartphone", "lang", *conditional],
-                    answer("StatusAnswer", "The answer for the date."),
+                    answer("StatusAnswer", "The answer for the date.", status_examples(server_url)),
                 ),
                 "options": preflight("preflightStatus", "status"),
             },

@@ -1,13 +1,16 @@
 """The JSON API: the SPEC's shape, the pages' answers, clear errors, read-only for everyone."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from guidance.dates import today_in_copenhagen
 from tests import wsgi
 from tests.conftest import answer_status
+from tests.test_answers import SEED_DAYS
 from tests.test_pages import BOUNDARY_CASES
+from tools.public_pages import dates_to_check
 
 pytestmark = pytest.mark.django_db
 
@@ -204,11 +207,12 @@ def test_the_api_says_what_the_page_says_on_every_boundary(
         assert body["nemid"]["summary"] in html
         if body["next_milestone"]:
             assert body["next_milestone"]["title"] in html
-        # A past date's page tells what to do today (the API's answer for today), not then.
-        today = client.get("/api/v1/status", {"audience": audience, "lang": language}).json()
-        for action in today["actions"] if when < today_in_copenhagen() else body["actions"]:
+        # A past date's page tells what to do today (the API's now part), not then.
+        assert (body["now"] is not None) == (when < today_in_copenhagen())
+        act_on = body["now"] or body
+        for action in act_on["actions"]:
             assert action in html
-        for option in body["enrollment_options"]:
+        for option in act_on["enrollment_options"]:
             assert option["name"] in html
 
 
@@ -504,3 +508,258 @@ def test_the_preflight_is_documented_as_answered(client):
         for name, header in document["components"]["responses"]["Preflight"]["headers"].items():
             schema = headers[header["$ref"].rsplit("/", 1)[1]]["schema"]
             assert response[name] == schema.get("const", response[name])
+
+
+# A past date: that day's facts as they were, and what applies today apart (issue 13).
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def today_is_25_november_2026():
+    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=False):
+        yield
+
+
+CLOSED_ACTIONS = [
+    "Use MitID to log in to online services.",
+    "Throw away your NemID key card. It can no longer be used.",
+    "Delete the NemID key app from your phone or tablet. It does not go away by itself.",
+]
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+def test_a_past_date_keeps_that_days_facts_and_adds_what_applies_today(client):
+    body = api(client, "/api/v1/status", date="2023-01-01").json()
+    assert body["date"] == "2023-01-01"
+    assert body["nemid"]["status"] == "restricted"
+    assert body["nemid"]["since"] == "2022-10-30"
+    assert body["next_milestone"]["date"] == "2023-06-30"
+    assert body["actions"] == [
+        "Use MitID for online banking and online shopping.",
+        "Get MitID if you do not have it yet. NemID is being phased out.",
+    ]
+    assert body["today"] == "2026-11-25"
+    assert body["is_past"] is True
+    now = body["now"]
+    assert now["date"] == "2026-11-25"
+    assert now["nemid"] == {
+        "status": "closed",
+        "label": "Closed",
+        "summary": "NemID is closed and can no longer be used. You cannot get NemID or use it. "
+        "Use MitID instead.",
+        "since": "2023-10-31",
+    }
+    assert now["next_milestone"] is None
+    assert now["actions"] == CLOSED_ACTIONS
+    assert [o["slug"] for o in now["enrollment_options"]] == ["mitid-app", "citizen-service"]
+    assert now["unsuitable_options"] == []
+    assert "read your Digital Post" in now["self_services"]
+    assert now["url"] == "https://testserver/en/?date=2026-11-25"
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+def test_a_past_date_for_a_business_says_to_switch_to_mitid_business_now(client):
+    body = api(client, "/api/v1/status", date="2023-01-01", audience="business").json()
+    assert body["nemid"]["status"] == "active"
+    assert body["actions"] == []
+    assert body["next_milestone"]["date"] == "2023-10-31"
+    assert body["is_past"] is True
+    now = body["now"]
+    assert now["nemid"]["status"] == "closed"
+    assert now["nemid"]["summary"].endswith("This includes NemID Employee Signature for business.")
+    assert now["actions"] == [
+        "Switch to MitID Business.",
+        "Throw away your NemID key cards. They no longer work.",
+    ]
+    assert [o["slug"] for o in now["enrollment_options"]] == ["mitid-business"]
+    assert now["self_services"] == []
+    assert now["url"] == "https://testserver/en/?date=2026-11-25&audience=business"
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+def test_the_now_part_follows_the_language(client):
+    body = api(client, "/api/v1/status", date="2023-01-01", audience="business", lang="da").json()
+    assert body["nemid"]["label"] == "Aktiv"
+    assert body["now"]["nemid"]["label"] == "Lukket"
+    assert body["now"]["actions"][0] == "Skift til MitID Erhverv."
+    assert body["now"]["enrollment_options"][0]["name"] == "MitID Erhverv"
+    assert body["now"]["url"] == "https://testserver/da/?date=2026-11-25&audience=business"
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+def test_the_situation_narrows_the_ways_open_today_too(client):
+    now = api(client, "/api/v1/status", date="2009-12-31", passport="no").json()["now"]
+    assert [o["slug"] for o in now["enrollment_options"]] == ["citizen-service"]
+    assert now["unsuitable_options"][0]["missing_codes"] == ["danish-passport"]
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_before_launch_nothing_was_open_then_but_today_is_told(client, audience):
+    body = api(client, "/api/v1/status", date="2009-12-31", audience=audience).json()
+    assert body["nemid"]["status"] == "not_launched"
+    assert body["actions"] == []
+    assert body["now"]["nemid"]["status"] == "closed"
+    assert body["now"]["actions"]
+    assert body["now"]["enrollment_options"]
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+@pytest.mark.parametrize("params", [{}, {"date": "2026-11-25"}, {"date": "25.11.2026"}])
+def test_today_has_no_now_part_its_own_answer_is_the_one_to_act_on(client, audience, params):
+    body = api(client, "/api/v1/status", audience=audience, **params).json()
+    assert body["date"] == body["today"] == "2026-11-25"
+    assert body["is_past"] is False
+    assert body["now"] is None
+    assert body["nemid"]["status"] == "closed"
+    assert body["actions"]
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_a_future_date_has_no_now_part(client, audience):
+    body = api(client, "/api/v1/status", date="2030-01-01", audience=audience).json()
+    assert body["today"] == "2026-11-25"
+    assert body["is_past"] is False
+    assert body["now"] is None
+
+
+def test_now_is_today_not_the_closing_state(client):
+    """In July 2023 a question about January 2023 is answered with July's status and actions,
+    and the closing ahead: "now" is whatever today is."""
+    with time_machine.travel(datetime(2023, 7, 1, 12, tzinfo=UTC), tick=False):
+        body = api(client, "/api/v1/status", date="2023-01-01").json()
+        future = api(client, "/api/v1/status", date="2023-11-01").json()
+    assert body["now"]["date"] == "2023-07-01"
+    assert body["now"]["nemid"]["status"] == "limited"
+    assert body["now"]["nemid"]["since"] == "2023-06-30"
+    assert body["now"]["next_milestone"] == {
+        "date": "2023-10-31",
+        "status": "closed",
+        "title": "NemID closes",
+    }
+    assert body["now"]["actions"][0] == "Get MitID now. You cannot get a new NemID."
+    # A date ahead is answered as it will be; it is what to prepare for, nothing is "now".
+    assert future["now"] is None
+    assert future["actions"] == CLOSED_ACTIONS
+
+
+@pytest.mark.parametrize(
+    ("moment", "past"),
+    [
+        (datetime(2023, 6, 29, 21, 59, tzinfo=UTC), False),
+        (datetime(2023, 6, 29, 22, tzinfo=UTC), True),
+    ],
+)
+def test_a_date_is_past_from_midnight_in_copenhagen(client, moment, past):
+    with time_machine.travel(moment, tick=False):
+        body = api(client, "/api/v1/status", date="2023-06-29").json()
+    assert body["is_past"] is past
+    assert (body["now"] is not None) is past
+    if past:
+        assert body["now"]["date"] == "2023-06-30"
+        assert body["now"]["nemid"]["status"] == "limited"
+
+
+def the_pages_now_part(html: str) -> str:
+    """What the advice page says applies today: from "What to do now" to the timeline."""
+    return html[html.index('id="todo-heading"') : html.index('id="coming-heading"')]
+
+
+@pytest.mark.usefixtures("today_is_25_november_2026")
+@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+@pytest.mark.parametrize("day", [*dates_to_check(SEED_DAYS), TODAY, date(2030, 1, 1)])
+def test_the_api_says_what_applies_today_as_the_page_does(client, language, audience, day):
+    params = {"date": day.isoformat(), "audience": audience, "passport": "no"}
+    html = client.get(f"/{language}/", params).content.decode()
+    body = client.get("/api/v1/status", {**params, "lang": language}).json()
+    if day >= TODAY:
+        assert body["now"] is None
+        assert 'class="section now"' not in html
+        return
+    now, part = body["now"], the_pages_now_part(html)
+    assert 'class="section now"' in html
+    assert f'status-tag--{now["nemid"]["status"]}">{now["nemid"]["label"]}<' in part
+    assert now["nemid"]["summary"] in part
+    for action in now["actions"]:
+        assert f"<li>{action}</li>" in part
+    for option in now["enrollment_options"]:
+        assert option["name"] in part
+    for unsuitable in now["unsuitable_options"]:
+        assert unsuitable["name"] in part
+
+
+# The document's examples: valid against its schema, and true answers of the seed.
+def status_examples(client) -> tuple[dict, dict]:
+    document = client.get("/api/v1/openapi.json").json()
+    media = document["paths"]["/api/v1/status"]["get"]["responses"]["200"]["content"]
+    return media["application/json"]["examples"], document["components"]
+
+
+def test_the_status_examples_validate_against_the_schema(client):
+    import jsonschema
+
+    examples, components = status_examples(client)
+    assert set(examples) == {"pastDateCitizen", "pastDateBusiness", "todayBusiness"}
+    answer_schema = {"$ref": "#/components/schemas/StatusAnswer", "components": components}
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    for example in examples.values():
+        jsonschema.validate(example["value"], answer_schema, format_checker=checker)
+    past = examples["pastDateCitizen"]["value"]
+    assert past["is_past"] is True
+    assert past["now"]["nemid"]["status"] == "closed"
+    assert examples["todayBusiness"]["value"]["now"] is None
+
+
+def test_each_status_example_is_the_answer_to_its_query(client):
+    """Each example is what the API answers to its query on the day it names. After a change to
+    the answer or the seed, `UPDATE_OPENAPI_EXAMPLES=1` runs of this test rewrite the file."""
+    import json
+    import os
+
+    from guidance.openapi import STATUS_EXAMPLES
+
+    examples, _components = status_examples(client)
+    stored = json.loads(STATUS_EXAMPLES.read_text(encoding="utf-8"))
+    for name, example in stored.items():
+        asked_on = date.fromisoformat(example["asked_on"])
+        with time_machine.travel(datetime(*asked_on.timetuple()[:3], 12, tzinfo=UTC), tick=False):
+            answer = client.get(f"/api/v1/status?{example['query']}").json()
+        if os.environ.get("UPDATE_OPENAPI_EXAMPLES"):
+            text = json.dumps(answer, ensure_ascii=False).replace("https://testserver", "{server}")
+            example["value"] = json.loads(text)
+            continue
+        assert examples[name]["value"] == answer, name
+        assert example["query"] in examples[name]["description"]
+    if os.environ.get("UPDATE_OPENAPI_EXAMPLES"):
+        text = json.dumps(stored, indent=2, ensure_ascii=False)
+        STATUS_EXAMPLES.write_text(f"{text}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "en",
+            [
+                "For a date in the past, the answer also has a part called <code>now</code>.",
+                "what to do now and the ways to get MitID that are open today.",
+                "For today and later dates, <code>now</code> is <code>null</code>.",
+            ],
+        ),
+        (
+            "da",
+            [
+                "Spørger du om en tidligere dato, har svaret også en del, der hedder",
+                "hvad du skal gøre nu, og hvordan du kan få MitID i dag.",
+                "For i dag og senere datoer er <code>now</code> tom (<code>null</code>).",
+            ],
+        ),
+    ],
+)
+def test_the_api_page_explains_the_now_part(client, language, texts):
+    html = client.get(f"/{language}/api/").content.decode()
+    for text in texts:
+        assert text in html

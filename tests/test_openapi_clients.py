@@ -59,6 +59,7 @@ from eid_guide_api_client.api.milestones import list_milestones
 from eid_guide_api_client.api.status import get_status
 from eid_guide_api_client.models import (
     AudienceParameter, Error, LanguageParameter, MilestoneList, NemIDStatus, StatusAnswer,
+    StatusNow,
 )
 
 client = Client(base_url=sys.argv[1], raise_on_unexpected_status=True)
@@ -67,6 +68,13 @@ assert isinstance(answer, StatusAnswer), answer
 assert answer.nemid.status == NemIDStatus.LIMITED
 assert answer.next_milestone.date.isoformat() == "2023-10-31"
 print("status", answer.date, answer.nemid.status.value, answer.nemid.since, answer.nemid.label)
+# 1 July 2023 is past: what applies today comes apart, in now.
+assert answer.is_past is True
+assert isinstance(answer.now, StatusNow), answer.now
+print("now", answer.today, answer.now.date, answer.now.nemid.status.value, answer.now.actions)
+today = get_status.sync(client=client, audience=AudienceParameter.BUSINESS)
+assert isinstance(today, StatusAnswer), today
+print("today", today.date == today.today, today.is_past, today.now)
 
 listed = list_milestones.sync(client=client, audience=AudienceParameter.BUSINESS)
 assert isinstance(listed, MilestoneList), listed
@@ -111,9 +119,14 @@ def test_a_generated_python_client_calls_both_endpoints(served_document, live, t
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    label = fetch_json(f"{live}/api/v1/status?date=2023-07-01&lang=da")["nemid"]["label"]
+    answer = fetch_json(f"{live}/api/v1/status?date=2023-07-01&lang=da")
+    label, now = answer["nemid"]["label"], answer["now"]
     error = fetch_json(f"{live}/api/v1/status?date=31-02-2023")
     assert f"status 2023-07-01 limited 2023-06-30 {label}" in run.stdout
+    today = answer["today"]
+    assert f"now {today} {today} {now['nemid']['status']} {now['actions']}" in run.stdout
+    assert now["nemid"]["status"] == "closed"
+    assert "today True False None" in run.stdout
     assert "milestones ['2010-07-01', '2023-10-31']" in run.stdout
     assert f"error 400 date {error['error']}" in run.stdout
     assert "accepted 1900-01-01 2100-12-31" in run.stdout
@@ -155,8 +168,10 @@ def test_the_api_pages_python_example_runs(live, tmp_path):
     answer = fetch_json(f"{live}/api/v1/status?date=2023-07-01&lang=en")
     milestones = fetch_json(f"{live}/api/v1/milestones?audience=citizen")["milestones"]
     error = fetch_json(f"{live}/api/v1/status?date=31-02-2023")
+    now = answer["now"]
     assert result.stdout.splitlines() == [
         f"limited {answer['nemid']['label']} 2023-06-30",
+        f"today {now['date']} {now['nemid']['status']}",
         *(f"{m['date']} {m['title']}" for m in milestones),
         f"400 date {error['error']}",
     ]
@@ -172,8 +187,13 @@ def test_the_api_pages_javascript_example_runs_in_node(live):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    label = fetch_json(f"{live}/api/v1/status?date=2023-07-01&lang=da")["nemid"]["label"]
-    assert result.stdout.splitlines() == [f"limited {label} 2023-06-30", "304"]
+    answer = fetch_json(f"{live}/api/v1/status?date=2023-07-01&lang=da")
+    label, now = answer["nemid"]["label"], answer["now"]
+    assert result.stdout.splitlines() == [
+        f"limited {label} 2023-06-30",
+        f"today {now['date']} {now['nemid']['status']}",
+        "304",
+    ]
 
 
 def test_the_documents_examples_need_no_key_or_cookie(live):

@@ -5,6 +5,7 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/api";
 
 type StatusAnswer = components["schemas"]["StatusAnswer"];
+type StatusNow = components["schemas"]["StatusNow"];
 type ApiError = components["schemas"]["Error"];
 
 export function eidGuide(baseUrl: string) {
@@ -22,7 +23,18 @@ export async function statusOn(baseUrl: string, date: string): Promise<string> {
   const next = answer.next_milestone ? answer.next_milestone.date : "nothing ahead";
   const since = answer.nemid.since ?? "never";
   const ways = answer.enrollment_options.map((option) => option.requirements.join(" + "));
-  return `${answer.nemid.status} since ${since}; ${answer.actions.length} actions; next: ${next}; ${ways.join(", ")}`;
+  return `${answer.nemid.status} since ${since}; ${answer.actions.length} actions; next: ${next}; ${ways.join(", ")}${actNow(answer)}`;
+}
+
+// For a past date the API adds what applies today (now); for today and later it is null, and
+// the answer's own actions and ways are the ones to act on.
+function actNow(answer: StatusAnswer): string {
+  const now: StatusNow | null = answer.now;
+  if (!answer.is_past || now === null) {
+    return "";
+  }
+  const ways = now.enrollment_options.map((option) => option.name).join(", ");
+  return `; today (${now.date}): ${now.nemid.status}, ${now.actions.join(" ")} Ways: ${ways}`;
 }
 
 export async function milestoneTitles(baseUrl: string): Promise<string[]> {
