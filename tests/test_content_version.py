@@ -68,6 +68,22 @@ def test_any_write_changes_the_version_in_the_same_transaction(change):
     assert version() > before
 
 
+def test_the_triggers_keep_the_names_databases_already_have():
+    # Databases migrated by earlier releases have triggers by these names; a later migration
+    # that drops or replaces them finds them only by the same names.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger")
+            expected = {"guidance_milestone_content_changed"}
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = {
+                f"guidance_milestone_content_{event}" for event in ("insert", "update", "delete")
+            }
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected <= names
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migrations_take_the_triggers_away_and_put_them_back():
     """Run in the test (not only when the test database was made): unmigrating the content
