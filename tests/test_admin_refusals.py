@@ -222,4 +222,3 @@ def test_an_admin_form_with_too_many_fields_is_logged_with_the_limit(caplog):
     assert response.status_code == 400
     (record,) = [r for r in caplog.records if r.name == "django.security.TooManyFieldsSent"]
     assert record.getMessage() == f"The admin form sent more than {limit} fields."
-
