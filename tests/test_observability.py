@@ -686,6 +686,7 @@ def test_without_a_name_a_fresh_folder_is_made_and_removed_by_its_maker_only(
     monkeypatch.setattr(os, "getpid", lambda: maker)
     handler(*arguments)  # the process that made it exits
     assert not folder.exists()
+    handler(*arguments)  # removed already (by an operator, or a second exit hook): no error
 
 
 def test_a_folder_made_by_the_parent_is_not_shared(first_preparation, tmp_path):
