@@ -71,6 +71,7 @@ def test_any_write_changes_the_version_in_the_same_transaction(change):
 def test_the_triggers_keep_the_names_databases_already_have():
     # Databases migrated by earlier releases have triggers by these names; a later migration
     # that drops or replaces them finds them only by the same names.
+    assert "guidance_milestone" in guarded_tables(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger")
@@ -82,6 +83,23 @@ def test_the_triggers_keep_the_names_databases_already_have():
             }
         names = {row[0] for row in cursor.fetchall()}
     assert expected <= names
+
+
+def test_a_database_without_triggers_of_ours_is_refused_at_migrate_with_what_to_use():
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from guidance.content_triggers import install
+
+    mysql = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"))
+    with pytest.raises(ImproperlyConfigured) as refused:
+        install(mysql, ["guidance_milestone"])
+    assert str(refused.value) == (
+        "eID guide keeps its content version with database triggers, written for PostgreSQL "
+        "and SQLite; mysql is not supported. Set DATABASE_URL to a PostgreSQL or SQLite "
+        "database."
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
