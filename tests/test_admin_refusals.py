@@ -222,3 +222,20 @@ def test_an_admin_form_with_too_many_fields_is_logged_with_the_limit(caplog):
     assert response.status_code == 400
     (record,) = [r for r in caplog.records if r.name == "django.security.TooManyFieldsSent"]
     assert record.getMessage() == f"The admin form sent more than {limit} fields."
+
+
+def test_a_revert_names_the_version_it_restored_in_the_history():
+    admin = editor("ann")
+    pk = closing().pk
+    url = f"/admin/guidance/milestone/{pk}/change/"
+    with time_machine.travel(SAVED_AT, tick=False):
+        bob = editor("bob")
+        saved = bob.post(url, {**change_form(bob, "milestone", pk), "title_en": "Bob’s"})
+    assert saved["Location"] == "/admin/guidance/milestone/"
+    kept = closing().history.order_by("-history_date").first()
+    admin.post(url, {**change_form(admin, "milestone", pk), "title_en": "Later"})
+    revert = f"/admin/guidance/milestone/{pk}/history/{kept.history_id}/"
+    assert admin.post(revert, change_form(admin, "milestone", pk, prefix=revert)).status_code == 302
+    latest = closing().history.order_by("-history_id").first()  # saved after 2027's, today
+    assert latest.history_change_reason == f"Reverted to the version of {SHOWN_AT}"
+    assert closing().title_en == "Bob’s"

@@ -253,6 +253,23 @@ def test_an_edit_the_shared_cache_did_not_take_is_reported_without_asking_it_aga
     ]
 
 
+def test_an_edit_whose_version_cannot_be_read_back_is_reported(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    monkeypatch.setattr(content, "database_version", Broken(OperationalError("disk I/O error")))
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()  # committed; only reading the new version back failed
+    assert outage_warnings(caplog) == [
+        "The database does not answer (OperationalError: disk I/O error); serving the content "
+        f"held in memory, asking again every {content.RETRY_SECONDS} s"
+    ]
+
+
 def test_an_edit_the_shared_cache_took_is_not_reported(
     client, shared_cache, caplog, django_capture_on_commit_callbacks
 ):

@@ -172,3 +172,22 @@ def test_the_api_language_is_the_accept_languages_never_the_cookies(header, cook
     response = visitor.get("/api/v1/milestones", headers={"accept-language": header})
     assert response.json()["lang"] == expected_language(header), header
     assert response["Content-Language"] == expected_language(header)
+
+
+@pytest.mark.parametrize(
+    ("language", "values", "text"),
+    [
+        ("en", ["en"], "“en”"),
+        ("en", ["en", "da"], "“en” or “da”"),
+        ("en", ["citizen", "business", "agency"], "“citizen”, “business” or “agency”"),
+        ("da", ["citizen", "business", "agency"], "„citizen“, „business“ eller „agency“"),
+    ],
+)
+def test_a_list_of_choices_reads_as_a_sentence(language, values, text):
+    """How every "choose one of" message names the choices, for one, two or more of them."""
+    from django.utils import translation
+
+    from guidance.vocabulary import one_of
+
+    with translation.override(language):
+        assert one_of(values) == text
