@@ -331,3 +331,15 @@ def test_a_foreign_value_under_the_version_key_is_replaced(client, shared_cache)
     cache.set(content.VERSION_KEY, "6@1700000000.0/3@0")  # an older release's fingerprint
     assert client.get(PAGE).status_code == 200
     assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_new_fact_is_due_for_review_a_year_from_today():
+    from datetime import date
+
+    import time_machine
+
+    from guidance.models import REVIEW_INTERVAL
+
+    with time_machine.travel(date(2026, 3, 1)):
+        service = SelfService.objects.create(name_en="New", name_da="Ny")
+    assert service.review_by == date(2026, 3, 1) + REVIEW_INTERVAL
