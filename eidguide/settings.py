@@ -279,6 +279,9 @@ FORMAT_MODULE_PATH = ["eidguide.formats"]
 
 # Content (the "content" section): who publishes this copy of the site, shown in the footer and
 # on the About page. By default the site says plainly that it is not an official government site.
+# Issue 16's roles: a change with a public note, or one that makes a row visible, is published
+# (at once or scheduled) only by staff with guidance.publish_change (the Publishers group).
+PUBLISHING_NEEDS_PUBLISHER = env.bool("PUBLISHING_NEEDS_PUBLISHER", default=True)
 SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="")  # empty: the site's own name
 SITE_CONTACT = env.str("SITE_CONTACT", default="")  # an e-mail address or a URL; empty: none given
 SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
@@ -309,3 +312,6 @@ OPEN_DATA_LICENSE_URL = env.str("OPEN_DATA_LICENSE_URL", default=OPEN_DATA_SOURC
 SITE_DOMAIN = env.str("SITE_DOMAIN", default="localhost")
 # How often calendar apps should fetch the feed again (an ISO 8601 duration).
 CALENDAR_REFRESH_INTERVAL = env.str("CALENDAR_REFRESH_INTERVAL", default="P1D")
+# Seconds to wait for an official page (check_content, "Mark as reviewed") before it counts as
+# not answering: short, so a daily job or an editor's click never hangs on a slow site.
+SOURCE_CHECK_TIMEOUT = env.float("SOURCE_CHECK_TIMEOUT", default=10.0)

@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from guidance import api, calendar, views
+from guidance import admin_review, api, calendar, feeds, views
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/milestones", api.milestones, name="api-milestones"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("milestones.ics", calendar.milestones_ics, name="milestones-ics"),
+    path("admin/review-due/", admin_review.review_due_view, name="admin-review-due"),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", views.advice, name="advice"),
@@ -21,6 +22,8 @@ urlpatterns = [
         path("accessibility/", views.accessibility, name="accessibility"),
         path("about/", views.about, name="about"),
         path("api/", views.api_docs, name="api-docs"),
+        path("updates/", feeds.updates, name="updates"),
+        path("updates.atom", feeds.updates_feed, name="updates-atom"),
     ),
 ]
 

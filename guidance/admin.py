@@ -8,17 +8,22 @@ requirements of a way to get MitID included; every save records who and, when gi
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+from guidance import preview
+from guidance.admin_review import ReviewAdmin
+from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,8 @@ admin.site.site_title = _("eID guide admin")
 admin.site.index_title = _("Facts shown to citizens")
 
 BOOKKEEPING_FIELDS = {"id", "created_at", "updated_at"}
+MINOR, NOTED = "minor", "note"
+PUBLISH_PERMISSION = "guidance.publish_change"
 
 
 def stamp(moment) -> str:
@@ -46,6 +53,33 @@ class ContentForm(forms.ModelForm):
     """A content row's admin form: refuses a stale save; asks why; reverts requirements too."""
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_kind = forms.ChoiceField(
+        label=_("Kind of change"),
+        choices=[
+            (MINOR, _("Minor change: a typo or a clearer wording. No public note.")),
+            (NOTED, _("Citizens should know: publish a note in the list of updates.")),
+        ],
+        widget=forms.RadioSelect,
+        initial=MINOR,
+        required=False,
+    )
+    note_en = forms.CharField(
+        label=_("Public note (English)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("For example “The last day to use NemID was moved to 31 October 2023.”"),
+    )
+    note_da = forms.CharField(
+        label=_("Public note (Danish)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("The same note in Danish."),
+    )
+    # Set by ContentAdmin.get_form: who saves, and whether this form only makes a preview.
+    user = None
+    previewing = False
     change_reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=100,
@@ -55,6 +89,8 @@ class ContentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "review_by" in self.fields:
+            self.fields["review_by"].required = False
         if self.instance.pk:
             # From the database, not the instance: a revert form's instance is the old version.
             self.fields["loaded_version"].initial = stamp(self.current_updated_at())
@@ -67,14 +103,74 @@ class ContentForm(forms.ModelForm):
                         getattr(row, field.m2m_reverse_field_name() + "_id") for row in rows
                     ]
 
+    @property
+    def noted(self) -> bool:
+        return self.cleaned_data.get("change_kind") == NOTED
+
+    def check_note(self, cleaned: dict) -> None:
+        """A change citizens should know of has its public note in both languages."""
+        if cleaned.get("change_kind") != NOTED:
+            return
+        if not (cleaned.get("note_en") or "").strip():
+            self.add_error(
+                "note_en", gettext("Write the public note in English, or choose a minor change.")
+            )
+        if not (cleaned.get("note_da") or "").strip():
+            self.add_error(
+                "note_da", gettext("Write the public note in Danish, or choose a minor change.")
+            )
+
+    def will_be_published(self, cleaned: dict) -> bool:
+        """Whether citizens see the row once saved (now or at its "publish from")."""
+        if "published" not in self.fields:
+            return True  # rows without the flag (requirements) are shown wherever they are used
+        return bool(cleaned.get("published"))
+
+    def check_may_publish(self, cleaned: dict) -> None:
+        """Publishing a change that is not minor, at once or scheduled, is for publishers:
+        a public note, a row made visible, or a note someone prepared moved to a new moment."""
+        if not settings.PUBLISHING_NEEDS_PUBLISHER or self.user is None:
+            return
+        if self.user.has_perm(PUBLISH_PERMISSION) or not self.will_be_published(cleaned):
+            return
+        # self.instance still holds the stored values here (the form's are put in after clean).
+        made_visible = "published" in self.fields and not (
+            self.instance.pk and self.instance.published
+        )
+        noted = cleaned.get("change_kind") == NOTED
+        # Moving a note someone prepared (a reschedule) publishes it too; a typo fix does not.
+        moved = cleaned.get("publish_from") != self.instance.publish_from
+        if noted or made_visible or (moved and pending_notes(self.instance).exists()):
+            raise ValidationError(
+                gettext(
+                    "Only a publisher can publish this change, so it was not saved. Untick "
+                    "“Published” and save it as a draft; then ask someone in the Publishers "
+                    "group to publish it. You can preview it and set when it goes live."
+                ),
+                code="needs_publisher",
+            )
+
     def current_updated_at(self, lock: bool = False):
         rows = type(self.instance).objects.filter(pk=self.instance.pk)
         if lock and connection.in_atomic_block:
             rows = rows.select_for_update()
         return rows.values_list("updated_at", flat=True).first()
 
+    def clean_review_by(self):
+        """Blank keeps the row's date (a year from today for a new row)."""
+        return self.cleaned_data.get("review_by") or self.instance.review_by
+
+    def clean_publish_from(self):
+        """Whole minutes: a change goes live at the start of the minute staff chose."""
+        moment = self.cleaned_data.get("publish_from")
+        return moment.replace(second=0, microsecond=0) if moment else moment
+
     def clean(self):
         cleaned = super().clean()
+        if self.previewing:  # nothing is saved: no note asked, no conflict to refuse
+            return cleaned
+        self.check_note(cleaned)
+        self.check_may_publish(cleaned)
         loaded = cleaned.get("loaded_version")
         if not (self.instance.pk and loaded):
             return cleaned
@@ -134,19 +230,59 @@ class ContentForm(forms.ModelForm):
         return ", ".join(sorted(names)) or gettext("(none)")
 
 
-class ContentAdmin(SimpleHistoryAdmin):
-    """What every content admin shares: the guarded form, the reason kept in the history."""
+def pending_notes(row):
+    """The public notes about ``row`` citizens have not seen yet: those dated ahead (a scheduled
+    change), and, while the row is unpublished, those written since it was last published."""
+    if row.pk is None:
+        return ChangeNote.objects.none()
+    notes = ChangeNote.objects.filter(
+        content_type=ContentType.objects.get_for_model(row), object_id=row.pk
+    )
+    stored = type(row).objects.filter(pk=row.pk).first()
+    if stored is not None and not getattr(stored, "published", True):
+        last_published = (
+            stored.history.filter(published=True).order_by("-history_date").first()
+            if hasattr(stored, "history")
+            else None
+        )
+        if last_published is None:
+            return notes
+        return notes.filter(created_at__gt=last_published.history_date) | notes.filter(
+            published_at__gt=timezone.now()
+        )
+    return notes.filter(published_at__gt=timezone.now())
+
+
+def live_from(row) -> timezone.datetime:
+    """When a change to ``row`` saved now goes live: now, or its "publish from" if later."""
+    now = timezone.now()
+    return max(now, row.publish_from) if row.publish_from else now
+
+
+class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
+    """What every content admin shares: the guarded form, the reason kept in the history, the
+    publishing fields, the kind of change (with its public note) and the preview."""
 
     form = ContentForm
+    change_form_template = "admin/guidance/content_change_form.html"
+    publishing_fieldset = (
+        _("Publishing"),
+        {"fields": ["publish_from", "review_by"]},
+    )
     reason_fieldset = (
         _("Why"),
-        {"fields": ["change_reason", "loaded_version"]},
+        {"fields": ["change_kind", "note_en", "note_da", "change_reason", "loaded_version"]},
     )
 
     def get_fieldsets(self, request, obj=None):
         if self.fieldsets:
-            return [*self.fieldsets, self.reason_fieldset]
+            return [*self.fieldsets, self.publishing_fieldset, self.reason_fieldset]
         return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request: who saves
+        return form
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason")
@@ -156,7 +292,51 @@ class ContentAdmin(SimpleHistoryAdmin):
             reason = gettext("Reverted to the version of %(when)s") % {"when": when}
         if reason:
             obj._change_reason = reason
+        # Before the save: which notes are still waiting depends on the stored row.
+        waiting = list(pending_notes(obj).values_list("pk", flat=True)) if change else []
         super().save_model(request, obj, form, change)
+        if not isinstance(form, ContentForm):
+            return
+        moment = live_from(obj)
+        if waiting and getattr(obj, "published", True):
+            # Rescheduled or published: the notes citizens have not seen go live with the row.
+            ChangeNote.objects.filter(pk__in=waiting).update(published_at=moment)
+        if form.noted:
+            ChangeNote.objects.create(
+                published_at=moment,
+                note_en=form.cleaned_data["note_en"].strip(),
+                note_da=form.cleaned_data["note_da"].strip(),
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                created_by=request.user,
+            )
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("preview/", view, name=f"{prefix}_preview_add"),
+            path("<path:object_id>/preview/", view, name=f"{prefix}_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """The public answer with this form's unsaved data, for staff only, never kept."""
+        obj = self.get_object(request, object_id) if object_id else None
+        if object_id and obj is None:
+            raise Http404(gettext("There is no such row."))
+        if not (self.has_view_permission(request, obj) or self.has_change_permission(request, obj)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return preview.refused(request, [gettext("Open the preview from the form's button.")])
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form_class.previewing = True
+        form = form_class(request.POST, request.FILES, instance=obj)
+        if not form.is_valid():
+            return preview.refused(request, preview.form_errors(form))
+        row = form.save(commit=False)
+        requirements = form.cleaned_data.get("requirements")
+        return preview.render(request, row, requirements)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A revert saves the row and its links: all of it or nothing.
@@ -167,6 +347,7 @@ class ContentAdmin(SimpleHistoryAdmin):
             return database_refused(error)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **preview.controls()}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DatabaseError as error:
@@ -244,6 +425,11 @@ class RequirementAdmin(ContentAdmin):
     list_display = ["name_en", "name_da", "situation", "slug"]
     list_filter = ["situation"]
     search_fields = ["name_en", "name_da", "slug"]
+    fieldsets = [
+        (None, {"fields": ["slug", "situation"]}),
+        (_("English"), {"fields": ["name_en"]}),
+        (_("Danish"), {"fields": ["name_da"]}),
+    ]
 
 
 @admin.register(SelfService)
@@ -255,7 +441,42 @@ class SelfServiceAdmin(ContentAdmin):
     # Hundreds of rows can be edited in one go (guidance.middleware_admin lets the form through).
     list_per_page = 500
 
+    def get_changelist_form(self, request, **kwargs):
+        """The list's bulk edit may not make a row visible without the right to publish."""
+        base = super().get_changelist_form(request, **kwargs)
+        user = request.user
+
+        class ListForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                needs = settings.PUBLISHING_NEEDS_PUBLISHER and not user.has_perm(
+                    PUBLISH_PERMISSION
+                )
+                if needs and cleaned.get("published") and not self.instance.published:
+                    raise ValidationError(
+                        gettext("Only a publisher can publish “%(name)s”, so it was not saved.")
+                        % {"name": self.instance.name_en}
+                    )
+                return cleaned
+
+        return ListForm
+
     def save_model(self, request, obj, form, change):
         if not isinstance(form, ContentForm):  # a row of the list's bulk edit
             obj._change_reason = gettext("Changed in the list of self-services")
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ChangeNote)
+class ChangeNoteAdmin(admin.ModelAdmin):
+    """Public notes come from saves; publishers may fix a note's text, never its date or row."""
+
+    list_display = ["published_at", "note_en", "content_type", "object_id", "created_by"]
+    list_filter = ["content_type"]
+    search_fields = ["note_en", "note_da"]
+    date_hierarchy = "published_at"
+    fields = ["note_en", "note_da", "published_at", "content_type", "object_id", "created_by"]
+    readonly_fields = ["published_at", "content_type", "object_id", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

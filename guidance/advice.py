@@ -104,6 +104,23 @@ class Advice:
     self_services: tuple[SelfService, ...] = field(default=())
 
     @property
+    def undated(self) -> tuple:
+        """Everything the advice says but its date, by row ids (within one content snapshot a row
+        id names its text): the same for every day with the same answer, so a part of a page
+        that shows nothing else is rendered once for all of them."""
+        return (
+            self.audience,
+            self.status,
+            self.since,
+            self.current.pk if self.current else None,
+            ids(self.passed),
+            ids(self.upcoming),
+            ids(self.options),
+            tuple((way.option.pk, ids(way.missing)) for way in self.unsuitable_options),
+            ids(self.self_services),
+        )
+
+    @property
     def next_milestone(self) -> Milestone | None:
         """The first milestone after the date, or None when nothing lies ahead."""
         return self.upcoming[0] if self.upcoming else None
@@ -140,6 +157,11 @@ class Advice:
         return self.audience == Audience.CITIZEN
 
 
+def ids(rows: Iterable[models.Model]) -> tuple:
+    """The rows' primary keys, in order."""
+    return tuple(row.pk for row in rows)
+
+
 def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Milestone]:
     """One audience's milestones, oldest first."""
     return sorted((m for m in milestones if m.audience == audience), key=lambda m: m.date)
@@ -173,15 +195,15 @@ def status_since(passed: Sequence[Milestone]) -> date | None:
 
 
 def missing_requirements(
-    option: EnrollmentOption, situation: VisitorSituation
+    requirements: Iterable[Requirement], situation: VisitorSituation
 ) -> tuple[Requirement, ...]:
-    """The requirements of ``option`` that the visitor said they do not meet."""
-    return tuple(r for r in option.requirements.all() if situation.answer(r.situation) is False)
+    """The requirements (of one way to get MitID) the visitor said they do not meet."""
+    return tuple(r for r in requirements if situation.answer(r.situation) is False)
 
 
-def confirmed_requirements(option: EnrollmentOption, situation: VisitorSituation) -> int:
-    """How many of the option's situation questions the visitor answered yes to."""
-    return sum(1 for r in option.requirements.all() if situation.answer(r.situation) is True)
+def confirmed_requirements(requirements: Iterable[Requirement], situation: VisitorSituation) -> int:
+    """How many of the requirements' situation questions the visitor answered yes to."""
+    return sum(1 for r in requirements if situation.answer(r.situation) is True)
 
 
 def ways_to_get_mitid(
@@ -193,15 +215,22 @@ def ways_to_get_mitid(
     An unanswered question counts as "maybe": the option stays, after the ones the visitor
     confirmed they can use.
     """
-    open_ways = [o for o in options if o.audience == audience and o.available_on(day)]
-    suitable = [o for o in open_ways if not missing_requirements(o, situation)]
-    suitable.sort(key=lambda o: (-confirmed_requirements(o, situation), o.order, o.slug))
-    unsuitable = tuple(
-        UnsuitableOption(o, missing_requirements(o, situation))
-        for o in open_ways
-        if missing_requirements(o, situation)
+    # Each option's requirements read once: every read of a relation builds a manager.
+    open_ways = [
+        (o, tuple(o.requirements.all()))
+        for o in options
+        if o.audience == audience and o.available_on(day)
+    ]
+    suitable = [(o, needs) for o, needs in open_ways if not missing_requirements(needs, situation)]
+    suitable.sort(
+        key=lambda way: (-confirmed_requirements(way[1], situation), way[0].order, way[0].slug)
     )
-    return tuple(suitable), unsuitable
+    unsuitable = tuple(
+        UnsuitableOption(o, missing)
+        for o, needs in open_ways
+        if (missing := missing_requirements(needs, situation))
+    )
+    return tuple(o for o, _needs in suitable), unsuitable
 
 
 def self_services_for(audience: str, self_services: Sequence[SelfService]) -> tuple:

@@ -16,9 +16,9 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from guidance.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
-from guidance.content import current_content
+from guidance.content import content_for
 from guidance.dates import accepted_forms, today_in_copenhagen
-from guidance.forms import AdviceForm
+from guidance.forms import AdviceForm, shared_fields
 from guidance.models import FIRST_DATE, LAST_DATE, Audience, EnrollmentOption, Milestone
 from guidance.openapi import DATE_FORMS, openapi_document
 from guidance.vocabulary import audience_error, language_error, languages
@@ -110,10 +110,12 @@ class LanguageForm(forms.Form):
     )
 
 
+@shared_fields
 class StatusQuery(AdviceForm, LanguageForm):
     """The query of /api/v1/status."""
 
 
+@shared_fields
 class MilestonesQuery(LanguageForm):
     """The query of /api/v1/milestones: an optional audience filter."""
 
@@ -292,7 +294,7 @@ def status(request: HttpRequest) -> JsonResponse:
 
     def build(form: StatusQuery, language: str) -> dict:
         situation = form.situation()
-        content = current_content()
+        content = content_for(request)
         answer = answer_on(
             form.day(),
             today_in_copenhagen(),
@@ -315,7 +317,9 @@ def milestones(request: HttpRequest) -> JsonResponse:
 
     def build(form: MilestonesQuery, language: str) -> dict:
         audience = form.cleaned_data["audience"]
-        chosen = [m for m in current_content().milestones if not audience or m.audience == audience]
+        chosen = [
+            m for m in content_for(request).milestones if not audience or m.audience == audience
+        ]
         return {
             "audience": audience or None,
             "milestones": [milestone_json(request, m) for m in chosen],

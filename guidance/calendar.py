@@ -26,7 +26,7 @@ from guidance.api import (
     read_only,
     vary_exactly,
 )
-from guidance.content import current_content
+from guidance.content import content_for
 from guidance.models import Audience, Milestone
 from guidance.vocabulary import languages
 
@@ -129,7 +129,7 @@ def milestones_calendar(request: HttpRequest, audience: str) -> Calendar:
         parameters={"VALUE": "URI"},
     )
     calendar.add("x-wr-timezone", "Europe/Copenhagen")
-    chosen = [m for m in current_content().milestones if m.audience == audience]
+    chosen = [m for m in content_for(request).milestones if m.audience == audience]
     stable = uids(chosen)
     for milestone in chosen:
         calendar.add_component(milestone_event(request, milestone, stable[milestone.pk]))

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -267,7 +268,17 @@ def load_content() -> Loaded:
         EnrollmentOption.objects.filter(published=True).prefetch_related("requirements")
     )
     self_services = tuple(SelfService.objects.filter(published=True))
-    notes = tuple(ChangeNote.objects.order_by("-published_at", "-id"))
+    # A note about a row citizens do not see (not published) waits until the row is published.
+    unpublished = {
+        (ContentType.objects.get_for_model(model).pk, pk)
+        for model in (Milestone, EnrollmentOption, SelfService)
+        for pk in model.objects.filter(published=False).values_list("pk", flat=True)
+    }
+    notes = tuple(
+        note
+        for note in ChangeNote.objects.order_by("-published_at", "-id")
+        if (note.content_type_id, note.object_id) not in unpublished
+    )
     requirements = {row for option in options for row in option.requirements.all()}
     moments = {
         row.publish_from
@@ -312,6 +323,74 @@ def current_content() -> Content:
     ):
         _snapshot = _loaded.live_at(now)
     return _snapshot
+
+
+def content_for(request) -> Content:
+    """The content a request is answered from: the one the response cache keyed it by (so an
+    answer and its cache key agree even when a scheduled moment passes meanwhile), else now's."""
+    content = getattr(request, "content", None)
+    return content if content is not None else current_content()
+
+
+def current_loaded() -> Loaded:
+    """Every published row, scheduled ones included, as this process holds them now."""
+    current_content()
+    return _loaded
+
+
+def with_row_live(loaded: Loaded, row, requirements=None) -> Loaded:
+    """``loaded`` with ``row`` (saved or not, scheduled or not) in place of its stored version
+    and live at once: what citizens would see if it were published now. For a way to get MitID,
+    ``requirements`` are its requirements (the form's, not the stored ones)."""
+    shown = copy.copy(row)
+    shown.publish_from = None
+    if hasattr(shown, "published"):
+        shown.published = True
+    if shown.pk is None:
+        shown.pk = 0  # never saved; lets its requirements be read like a stored row's
+    if requirements is not None:
+        _set_requirements(shown, list(requirements))
+
+    def swapped(rows: tuple, model) -> tuple:
+        if not isinstance(row, model):
+            return rows
+        kept = [other for other in rows if other.pk != row.pk]
+        ordering = model._meta.ordering
+        return tuple(
+            sorted([*kept, shown], key=lambda item: [getattr(item, name) for name in ordering])
+        )
+
+    options = swapped(loaded.options, EnrollmentOption)
+    if isinstance(row, Requirement):
+        options = tuple(_with_requirement(option, shown) for option in options)
+    return Loaded(
+        version=loaded.version,
+        changed_at=loaded.changed_at,
+        milestones=swapped(loaded.milestones, Milestone),
+        options=options,
+        self_services=swapped(loaded.self_services, SelfService),
+        notes=loaded.notes,
+        moments=loaded.moments,
+    )
+
+
+def _set_requirements(option: EnrollmentOption, rows: list) -> None:
+    queryset = Requirement.objects.filter(pk__in=[row.pk for row in rows])
+    queryset._result_cache = rows  # as prefetch_related leaves it: no query when read
+    queryset._prefetch_done = True
+    option._prefetched_objects_cache = {
+        **getattr(option, "_prefetched_objects_cache", {}),
+        "requirements": queryset,
+    }
+
+
+def _with_requirement(option: EnrollmentOption, requirement: Requirement) -> EnrollmentOption:
+    rows = list(option.requirements.all())
+    if not any(row.pk == requirement.pk for row in rows):
+        return option
+    shown = copy.copy(option)
+    _set_requirements(shown, [requirement if row.pk == requirement.pk else row for row in rows])
+    return shown
 
 
 def current_advice(day: date, audience: str, situation: VisitorSituation) -> Advice:

@@ -10,12 +10,14 @@ middleware, which still add their headers to every response.
 """
 
 import hashlib
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from threading import Lock
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -29,10 +31,32 @@ CACHEABLE_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
 MAX_ENTRIES = 1024
 MAX_QUERY_LENGTH = 512
 # Proxies and browsers may keep every answer but must ask again each time; the ETag answers
-# "not modified" until staff change the data (or, for today's answer, until Copenhagen midnight,
-# since the date is part of the key and so of the ETag).
+# "not modified" until staff change the data or a scheduled change goes live (or, for today's
+# answer, until Copenhagen midnight, since the date is part of the key and so of the ETag).
 CACHE_CONTROL = "public, no-cache"
-HOP_HEADERS = {"content-length", "etag", "cache-control", "last-modified"}
+HOP_HEADERS = {"content-length", "etag", "cache-control", "last-modified", "x-accel-expires"}
+# How long the edge keeps a public answer (edge/default.conf.template, proxy_cache_valid).
+EDGE_SECONDS = 1
+
+
+def edge_expires(valid_until: datetime | None, now: datetime) -> str | None:
+    """The X-Accel-Expires header that ends the edge's copy before ``valid_until``, the next
+    scheduled moment; None when the edge's own second ends first.
+
+    nginx serves a copy while its expiry (whole seconds) is not before the clock's second, so a
+    copy "valid until second S" is still served during S: the last second allowed is the one
+    before the moment's. That second may have passed already: the copy is then stale at once
+    (nginx renews it on the next request). Never "0" ("do not keep"): nginx reads that on a
+    revalidating 304 as "no expiry given" and keeps the old copy for its usual second.
+    """
+    if valid_until is None:
+        return None
+    last_second = math.floor(valid_until.timestamp()) - 1
+    if last_second >= math.floor(now.timestamp()) + EDGE_SECONDS:
+        return None
+    return f"@{last_second}"
+
+
 # Headers a 304 repeats from the 200 it stands for, besides those Django's own 304 keeps
 # (ETag, Last-Modified, Cache-Control, Vary): a browser or cache updates its stored copy with them.
 REPEATED_ON_304 = ("Content-Language",)
@@ -66,7 +90,7 @@ class CachedResponse:
             vary_language="accept-language" in vary.lower(),
         )
 
-    def respond(self, request: HttpRequest) -> HttpResponse:
+    def respond(self, request: HttpRequest, valid_until: datetime | None = None) -> HttpResponse:
         """The response for this request: 304 when the client has it (RFC 9110's weak
         comparison for If-None-Match, then If-Modified-Since), else the body again."""
         body = b"" if request.method == "HEAD" else self.content
@@ -77,6 +101,9 @@ class CachedResponse:
         response["ETag"] = self.etag
         response["Last-Modified"] = http_date(self.last_modified)
         response["Cache-Control"] = CACHE_CONTROL
+        expires = edge_expires(valid_until, timezone.now())
+        if expires is not None:
+            response["X-Accel-Expires"] = expires
         conditional = get_conditional_response(
             request, etag=self.etag, last_modified=int(self.last_modified), response=response
         )
@@ -84,6 +111,8 @@ class CachedResponse:
             for name, value in self.headers.items():
                 if name in REPEATED_ON_304 or name.lower().startswith("access-control-"):
                     conditional[name] = value
+            if expires is not None:
+                conditional["X-Accel-Expires"] = expires
         return conditional
 
 
@@ -144,6 +173,8 @@ class PublicResponseCacheMiddleware:
         # The raw Host header: a host Django does not allow is refused below, and never kept.
         host = request.META.get("HTTP_HOST", "")
         content, today = current_content(), today_in_copenhagen()
+        # The view answers from this very content, so the answer matches the key it is kept by.
+        request.content = content
         key = (content.key, today, request.scheme, host, request.path, query)
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
@@ -156,7 +187,7 @@ class PublicResponseCacheMiddleware:
             responses.put((*key, language) if entry.vary_language else key, entry)
         else:
             RESPONSE_CACHE_HITS.inc()
-        return entry.respond(request)
+        return entry.respond(request, content.valid_until)
 
 
 class HealthCheckMiddleware:

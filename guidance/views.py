@@ -11,7 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from guidance.advice import answer_on, timeline_on
-from guidance.content import CONTENT_MODELS, cache_is_shared, current_content
+from guidance.content import (
+    CONTENT_MODELS,
+    Content,
+    cache_is_shared,
+    content_for,
+    current_content,
+)
 from guidance.dates import today_in_copenhagen
 from guidance.forms import AdviceForm
 from guidance.models import ContentVersion
@@ -25,12 +31,16 @@ def public_page(view):
     return csrf_exempt(require_safe(view))
 
 
-def ask(request) -> tuple[AdviceForm, dict]:
-    """The form for this request's query and, when it is valid, the answer's parts."""
-    form = AdviceForm(request.GET)
+def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm, dict]:
+    """The form for ``query`` (this request's) and, when it is valid, the answer's parts from
+    ``content`` (what citizens see now, unless given)."""
+    form = AdviceForm(request.GET if query is None else query)
     if not form.is_valid():
         return form, {}
-    content = current_content()
+    # Only the snapshot every visitor sees names the page's kept parts; a content given here (a
+    # staff preview with an unsaved row) must never fill nor read them.
+    shared = content is None
+    content = content_for(request) if shared else content
     answer = answer_on(
         form.day(),
         today_in_copenhagen(),
@@ -48,15 +58,26 @@ def ask(request) -> tuple[AdviceForm, dict]:
         "timeline": timeline,
         "is_today": form.is_today(),
         "other_audience_url": form.other_audience_url(),
+        # Names this snapshot for the parts of the page kept between requests ({% memo %}).
+        "content_key": content.key if shared else None,
+        "page_content": content,
     }
 
 
 @public_page
 def advice(request):
     """The answer for a date (today when none is given), audience and situation."""
-    form, answer = ask(request)
+    return render_advice(request)
+
+
+def render_advice(request, query=None, content: Content | None = None, extra: dict | None = None):
+    """The advice page for ``query`` from ``content`` (both: this request's, unless given)."""
+    form, answer = ask(request, query, content)
     return render(
-        request, "guidance/advice.html", {"form": form, **answer}, status=200 if answer else 400
+        request,
+        "guidance/advice.html",
+        {"form": form, **answer, **(extra or {})},
+        status=200 if answer else 400,
     )
 
 

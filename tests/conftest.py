@@ -7,10 +7,12 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from guidance import content
 from guidance.middleware import responses
+from guidance.templatetags.memo import fragments
 
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
 hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
@@ -101,14 +103,27 @@ def collected_static(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_content_cache():
-    """Each test starts with no cached content or pages: database rollbacks send no signals."""
+    """Each test starts with no cached content, pages or parts of pages: database rollbacks send
+    no signals, and a version number may come back with other content in the next test."""
     cache.clear()
     content.forget_cached_content()
     responses.clear()
+    fragments.clear()
     yield
     cache.clear()
     content.forget_cached_content()
     responses.clear()
+    fragments.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request to a Danish page leaves Danish active
+    in the thread (LocaleMiddleware activates it and nothing resets it), and a test that reads a
+    message in English must not depend on which test ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ def other_paths(language: str) -> list[str]:
         f"/{language}/accessibility/",
         f"/{language}/about/",
         f"/{language}/api/",
+        f"/{language}/updates/",
         f"/{language}/?date=31-02-2023",
         f"/{language}/no-such-page/",
     ]

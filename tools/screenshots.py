@@ -1,6 +1,8 @@
-"""Screenshots of the pages issue 13 asks to see, into artifacts/ (headless Chromium, as the
+"""Screenshots of the pages issues 13 and 16 ask to see, into artifacts/ (headless Chromium, as the
 browser tests use): an English answer for a date before NemID, the business answer the day
-before closing, and the About page."""
+before closing, and the About page (issue 13); the "Last updated · See all updates" line of an
+answer in both languages, the updates page, and the admin's list of rows to review, with a few
+seeded rows made overdue or due for it (issue 16)."""
 
 import sys
 import tempfile
@@ -15,7 +17,53 @@ PAGES = {
     "answer-en-2009-12-31.png": "/en/?date=2009-12-31",
     "business-en-2023-10-30.png": "/en/?date=2023-10-30&audience=business",
     "about-en.png": "/en/about/",
+    "updates-en.png": "/en/updates/",
 }
+# The page-dates line under an answer, with the end of the answer above it.
+PAGE_DATES = {
+    "last-updated-en.png": "/en/?date=2023-07-01",
+    "last-updated-da.png": "/da/?date=2023-07-01",
+}
+STAFF_PASSWORD = "screenshots-staff-password-16"  # noqa: S105  (a throwaway database)
+# Rows made due for the review list: one overdue, one never reviewed and overdue, one due soon.
+MAKE_DUE = """
+from datetime import timedelta
+from guidance.dates import today_in_copenhagen
+from guidance.models import EnrollmentOption, Milestone, SelfService
+today = today_in_copenhagen()
+SelfService.objects.filter(pk=SelfService.objects.order_by("pk")[0].pk).update(
+    review_by=today - timedelta(days=5))
+EnrollmentOption.objects.filter(slug="mitid-business").update(
+    review_by=today - timedelta(days=1), last_reviewed_on=None)
+Milestone.objects.filter(status="closed", audience="citizen").update(
+    review_by=today + timedelta(days=12))
+"""
+
+
+def shoot_page_dates(page, url: str, path: Path) -> None:
+    """The page-dates line, with some of the page above and below it."""
+    page.goto(url)
+    box = page.locator(".page-dates").bounding_box()
+    top = max(box["y"] - 140, 0)
+    width = page.viewport_size["width"]
+    clip = {"x": 0, "y": top, "width": width, "height": box["height"] + 200}
+    page.screenshot(path=str(path), full_page=True, clip=clip)
+
+
+def shoot_review_list(page, site: str, path: Path) -> None:
+    """The admin's list of rows overdue or due within 30 days, as staff see it."""
+    page.goto(site + "/admin/login/?next=/admin/review-due/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/review-due/")
+    page.screenshot(path=str(path), full_page=True)
+
+
+def shoot_review_button(page, site: str, path: Path) -> None:
+    """A row's change form, with "Mark as reviewed" beside History (staff already logged in)."""
+    page.goto(site + "/admin/guidance/milestone/4/change/")
+    page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1024, "height": 320})
 
 
 def main() -> int:
@@ -25,6 +73,16 @@ def main() -> int:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
         manage("migrate", "--noinput", "-v0", env=env)
         manage("collectstatic", "--noinput", "-v0", env=env)
+        manage("shell", "-c", MAKE_DUE, env=env)
+        manage(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "editor",
+            "--email",
+            "e@example.org",
+            env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
+        )
         with gunicorn(env, workers=2) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -34,6 +92,13 @@ def main() -> int:
                 page.goto(server.url + path)
                 page.screenshot(path=str(artifacts / name), full_page=True)
                 print(artifacts / name)
+            for name, path in PAGE_DATES.items():
+                shoot_page_dates(page, server.url + path, artifacts / name)
+                print(artifacts / name)
+            shoot_review_list(page, server.url, artifacts / "review-due-admin.png")
+            print(artifacts / "review-due-admin.png")
+            shoot_review_button(page, server.url, artifacts / "mark-as-reviewed-admin.png")
+            print(artifacts / "mark-as-reviewed-admin.png")
             browser.close()
     return 0
 

@@ -62,6 +62,14 @@ def site(tmp_path_factory):
         "e@example.org",
         env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
     )
+    # Issue 16's roles: someone who prepares (Editors) and someone who publishes (Publishers).
+    roles = (
+        "from django.contrib.auth.models import Group, User\n"
+        "for name, group in (('prepares', 'Editors'), ('publishes', 'Publishers')):\n"
+        f"    user = User.objects.create_user(name, password={STAFF_PASSWORD!r}, is_staff=True)\n"
+        "    user.groups.add(Group.objects.get(name=group))\n"
+    )
+    manage("shell", "-c", roles, env=env)
     with gunicorn(env, workers=2) as server:
         yield server.url
 

@@ -36,6 +36,8 @@ PUBLIC_PAGES = [
     "/da/about/",
     "/en/api/",
     "/da/api/",
+    "/en/updates/",
+    "/da/updates/",
     "/en/?date=31-02-2023",
     "/da/?date=nonsense",
     "/en/no-such-page/",
@@ -177,3 +179,28 @@ def test_staff_edit_a_milestone_in_the_admin_and_citizens_see_it_at_once(chromiu
     citizen.goto(site + "/en/?date=2024-01-01")
     assert "edited in the browser test" in citizen.locator(".answer").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "link", "heading"),
+    [
+        ("en", "Last updated 24 November 2026", "See all updates", "Updates to this guide"),
+        (
+            "da",
+            "Sidst opdateret 24. november 2026",
+            "Se alle opdateringer",
+            "Opdateringer af guiden",
+        ),
+    ],
+)
+def test_a_citizen_follows_last_updated_to_the_list_of_updates(
+    page, site, language, line, link, heading
+):
+    page.goto(f"{site}/{language}/?date=2023-07-01")
+    dates = page.locator(".page-dates")
+    assert line in dates.inner_text()
+    dates.get_by_role("link", name=link).click()
+    page.wait_for_url(f"**/{language}/updates/")
+    assert page.locator("h1").inner_text() == heading
+    feed = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert feed.get_attribute("href") == f"{site}/{language}/updates.atom"

@@ -1,0 +1,724 @@
+"""Issue 16, scheduling, preview and roles: a scheduled change goes live at its exact minute
+through every cache; saving asks minor change or public note; editors prepare, preview and
+schedule, publishers publish; the preview shows unsaved data to staff only and is never kept."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client, override_settings
+from django.utils.http import parse_http_date
+
+from guidance.content import current_content, forget_cached_content
+from guidance.middleware import edge_expires, responses
+from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
+from tests import factories
+from tests.test_admin import milestone_form
+
+pytestmark = pytest.mark.django_db
+
+# 18:00 in Copenhagen (UTC+1) on Tuesday 1 December 2026: the minute a change is scheduled for.
+MOMENT = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+BEFORE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # when staff schedule it
+PAGE = "/en/?date=2024-01-01"
+
+
+def travel(moment: datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def page(client, url: str = PAGE, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return response
+
+
+# --- scheduled changes, through the response cache and conditional GET -------------------------
+
+
+def scheduled_milestone():
+    return factories.milestone(
+        date(2023, 12, 1),
+        "closed",
+        title_en="Scheduled milestone",
+        publish_from=MOMENT,
+    )
+
+
+def scheduled_option():
+    return factories.option(name_en="Scheduled way to get MitID", publish_from=MOMENT)
+
+
+def scheduled_self_service():
+    return SelfService.objects.create(
+        name_en="scheduled self-service", name_da="planlagt selvbetjening", publish_from=MOMENT
+    )
+
+
+def scheduled_requirement():
+    requirement = factories.requirement(name_en="Scheduled requirement", publish_from=MOMENT)
+    factories.option(name_en="Way with a scheduled requirement", requirements=(requirement,))
+    return requirement
+
+
+SCHEDULED = {
+    "milestone": (scheduled_milestone, "Scheduled milestone"),
+    "way to get MitID": (scheduled_option, "Scheduled way to get MitID"),
+    "self-service": (scheduled_self_service, "scheduled self-service"),
+    "requirement": (scheduled_requirement, "Scheduled requirement"),
+}
+
+
+@pytest.mark.parametrize("kind", SCHEDULED)
+def test_a_scheduled_row_goes_live_at_its_exact_minute_through_the_response_cache(client, kind):
+    make, text = SCHEDULED[kind]
+    with travel(BEFORE):
+        make()
+        forget_cached_content()
+        assert text not in page(client).content.decode()
+    for moment in (MOMENT - timedelta(minutes=1), MOMENT - timedelta(microseconds=1)):
+        with travel(moment):
+            for _ in range(2):  # the second from the response cache
+                assert text not in page(client).content.decode(), moment
+    with travel(MOMENT):
+        for _ in range(2):
+            assert text in page(client).content.decode()
+    assert len(responses.entries) >= 2
+
+
+def test_a_scheduled_change_ends_the_etag_and_last_modified_at_its_moment(client):
+    scheduled_milestone()
+    with travel(MOMENT - timedelta(seconds=1)):
+        before = page(client)
+        etag, modified = before["ETag"], before["Last-Modified"]
+        assert client.get(PAGE, headers={"if-none-match": etag}).status_code == 304
+        assert client.get(PAGE, headers={"if-modified-since": modified}).status_code == 304
+        assert before["Cache-Control"] == "public, no-cache"  # browsers ask again every time
+    with travel(MOMENT):
+        after = client.get(PAGE, headers={"if-none-match": etag})
+        assert after.status_code == 200
+        assert "Scheduled milestone" in after.content.decode()
+        assert after["ETag"] != etag
+        assert parse_http_date(after["Last-Modified"]) == MOMENT.timestamp()
+        again = client.get(PAGE, headers={"if-modified-since": modified})
+        assert again.status_code == 200
+
+
+def test_the_content_knows_the_next_scheduled_moment(client):
+    scheduled_milestone()
+    with travel(BEFORE):
+        forget_cached_content()
+        assert current_content().valid_until == MOMENT
+    with travel(MOMENT):
+        assert current_content().valid_until is None
+        assert current_content().live_since == MOMENT
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/milestones", "/api/v1/status?date=2024-01-01", "/milestones.ics"]
+)
+def test_the_api_and_the_calendar_leave_a_scheduled_milestone_out_until_it_is_live(client, url):
+    scheduled_milestone()
+    with travel(MOMENT - timedelta(seconds=1)):
+        assert b"Scheduled milestone" not in client.get(url).content
+    with travel(MOMENT):
+        assert b"Scheduled milestone" in client.get(url).content
+
+
+def test_the_edge_is_told_to_drop_its_copy_before_the_moment():
+    moment = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    second = int(moment.timestamp())
+    assert edge_expires(None, moment) is None
+    # Far ahead: the edge's own second ends first.
+    assert edge_expires(moment, moment - timedelta(seconds=10)) is None
+    assert edge_expires(moment, moment - timedelta(seconds=2)) is None
+    # The edge keeps a copy through the next whole second: from 1.5 s before, that ends at the
+    # moment itself.
+    assert edge_expires(moment, moment - timedelta(seconds=1.5)) is None
+    # Closer: the copy may be served in the second before the moment's, never in it.
+    assert edge_expires(moment, moment - timedelta(seconds=1)) == f"@{second - 1}"
+    # In the last second: stale at once (the edge renews it on the next request).
+    assert edge_expires(moment, moment - timedelta(seconds=0.5)) == f"@{second - 1}"
+    # A moment within a second: the second before it is the last one.
+    assert edge_expires(moment + timedelta(seconds=0.4), moment - timedelta(seconds=1)) == (
+        f"@{second - 1}"
+    )
+
+
+def test_answers_just_before_a_scheduled_moment_carry_the_edges_expiry(client):
+    scheduled_milestone()
+    second = int(MOMENT.timestamp())
+    with travel(MOMENT - timedelta(minutes=5)):
+        assert "X-Accel-Expires" not in page(client)
+    with travel(MOMENT - timedelta(seconds=1)):
+        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"
+        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"  # from the response cache
+    with travel(MOMENT - timedelta(seconds=0.5)):
+        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"
+        revalidated = client.get(PAGE, headers={"if-none-match": "*"})
+        assert revalidated.status_code == 304  # the edge revalidates: the 304 says it too
+        assert revalidated["X-Accel-Expires"] == f"@{second - 1}"
+    with travel(MOMENT):
+        assert "X-Accel-Expires" not in page(client)
+
+
+# --- the admin: publishing fields, kind of change, public notes --------------------------------
+
+
+@pytest.fixture
+def publisher_client(client):
+    user = User.objects.create_user("publisher", password="a-long-test-password-4", is_staff=True)
+    user.groups.add(Group.objects.get(name="Publishers"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+FIRST_NOTE = ["First published."]
+
+
+def note_texts() -> list[str]:
+    return list(ChangeNote.objects.values_list("note_en", flat=True))
+
+
+def closing() -> Milestone:
+    return Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+
+
+def change_url(row) -> str:
+    return f"/admin/guidance/{row._meta.model_name}/{row.pk}/change/"
+
+
+def notes_about(row):
+    return ChangeNote.objects.filter(
+        content_type=ContentType.objects.get_for_model(row), object_id=row.pk
+    )
+
+
+def test_the_form_shows_and_takes_publish_from_in_copenhagen_time(publisher_client):
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(publish_from=MOMENT)
+    form = publisher_client.get(change_url(milestone)).content.decode()
+    assert 'name="publish_from_0" value="2026-12-01"' in form
+    assert 'name="publish_from_1" value="18:00:00"' in form  # 17:00 UTC is 18:00 in Copenhagen
+    assert 'name="review_by"' in form
+    with travel(BEFORE):
+        response = publisher_client.post(
+            change_url(milestone),
+            milestone_form(
+                milestone,
+                publish_from_0="2026-12-01",
+                publish_from_1="19:30:45",
+                change_kind="minor",
+            ),
+        )
+    assert response.status_code == 302
+    assert closing().publish_from == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # whole minute
+
+
+def test_a_public_note_needs_both_languages(publisher_client):
+    milestone = closing()
+    response = publisher_client.post(
+        change_url(milestone),
+        milestone_form(milestone, title_en="Changed", change_kind="note", note_en="Only English"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Write the public note in Danish, or choose a minor change." in html
+    assert "Write the public note in English" not in html
+    assert closing().title_en != "Changed"
+    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+
+
+def test_a_minor_change_has_no_note(publisher_client):
+    milestone = closing()
+    response = publisher_client.post(
+        change_url(milestone), milestone_form(milestone, title_en="Typo fixed")
+    )
+    assert response.status_code == 302
+    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+
+
+def test_a_change_with_a_note_publishes_it_at_once_linked_to_the_row(publisher_client):
+    milestone = closing()
+    with travel(BEFORE):
+        response = publisher_client.post(
+            change_url(milestone),
+            milestone_form(
+                milestone,
+                change_kind="note",
+                note_en="The closing date is clearer.",
+                note_da="Datoen for lukningen er tydeligere.",
+            ),
+        )
+    assert response.status_code == 302
+    note = notes_about(milestone).get()
+    assert note.published_at == BEFORE
+    assert (note.note_en, note.note_da) == (
+        "The closing date is clearer.",
+        "Datoen for lukningen er tydeligere.",
+    )
+    assert note.created_by.username == "publisher"
+    with travel(BEFORE):
+        forget_cached_content()
+        assert note in current_content().notes
+
+
+def test_a_scheduled_change_dates_its_note_at_the_moment_and_a_reschedule_moves_it(
+    publisher_client,
+):
+    milestone = closing()
+    with travel(BEFORE):
+        publisher_client.post(
+            change_url(milestone),
+            milestone_form(
+                milestone,
+                publish_from_0="2026-12-01",
+                publish_from_1="18:00",
+                change_kind="note",
+                note_en="Scheduled note",
+                note_da="Planlagt note",
+            ),
+        )
+        note = notes_about(milestone).get()
+        assert note.published_at == MOMENT
+        forget_cached_content()
+        assert note not in current_content().notes
+        later = MOMENT + timedelta(hours=2)
+        response = publisher_client.post(
+            change_url(milestone),
+            milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="20:00"),
+        )
+        assert response.status_code == 302
+        note.refresh_from_db()
+        assert note.published_at == later
+        forget_cached_content()  # the test's transaction never commits: no on_commit signal
+    with travel(later - timedelta(seconds=1)):
+        assert note not in current_content().notes
+    with travel(later):
+        assert note in current_content().notes
+
+
+def test_a_note_already_live_does_not_move_with_a_later_change(publisher_client):
+    milestone = closing()
+    with travel(BEFORE):
+        publisher_client.post(
+            change_url(milestone),
+            milestone_form(milestone, change_kind="note", note_en="First", note_da="Første"),
+        )
+    with travel(BEFORE + timedelta(days=1)):
+        publisher_client.post(
+            change_url(milestone),
+            milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="18:00"),
+        )
+    assert notes_about(milestone).get().published_at == BEFORE
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+def test_the_publishers_group_has_the_editors_permissions_and_may_publish():
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    publishers = set(
+        Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True)
+    )
+    assert "view_changenote" in editors
+    assert "publish_change" not in editors
+    assert editors < publishers
+    assert {"publish_change", "change_changenote", "view_changenote"} <= publishers
+    assert not any(codename.startswith("delete_") for codename in publishers)
+
+
+def test_an_editor_cannot_publish_a_change_with_a_public_note(editor):
+    milestone = closing()
+    response = editor.post(
+        change_url(milestone),
+        milestone_form(
+            milestone, title_en="Big change", change_kind="note", note_en="N", note_da="N"
+        ),
+    )
+    assert response.status_code == 200
+    assert "Only a publisher can publish this change, so it was not saved." in (
+        response.content.decode()
+    )
+    assert closing().title_en != "Big change"
+    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+
+
+def test_an_editor_cannot_make_a_new_row_visible(editor):
+    fields = milestone_form(closing(), date="2030-01-01", title_en="New milestone")
+    response = editor.post("/admin/guidance/milestone/add/", fields)
+    assert response.status_code == 200
+    assert "Only a publisher can publish this change" in response.content.decode()
+    assert not Milestone.objects.filter(title_en="New milestone").exists()
+
+
+def test_an_editor_prepares_and_schedules_a_draft_a_publisher_publishes_it(editor, client):
+    fields = milestone_form(
+        closing(),
+        date="2030-01-01",
+        title_en="Prepared milestone",
+        published=False,
+        publish_from_0="2026-12-01",
+        publish_from_1="18:00",
+        change_kind="note",
+        note_en="A new milestone in 2030.",
+        note_da="En ny milepæl i 2030.",
+    )
+    with travel(BEFORE):
+        response = editor.post("/admin/guidance/milestone/add/", fields)
+        assert response.status_code == 302
+        prepared = Milestone.objects.get(title_en="Prepared milestone")
+        assert not prepared.published
+        note = notes_about(prepared).get()
+        forget_cached_content()
+        assert note not in current_content().notes  # the row is not published
+    with travel(MOMENT + timedelta(hours=1)):
+        forget_cached_content()
+        assert note not in current_content().notes  # nor after its moment: still a draft
+        assert prepared not in current_content().milestones
+    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Publishers"))
+    client.force_login(publisher)
+    with travel(BEFORE + timedelta(hours=1)):
+        response = client.post(
+            change_url(prepared),
+            milestone_form(
+                prepared,
+                published="on",
+                publish_from_0="2026-12-01",
+                publish_from_1="18:00",
+            ),
+        )
+        assert response.status_code == 302
+        forget_cached_content()
+        assert prepared not in current_content().milestones
+    note.refresh_from_db()
+    assert note.published_at == MOMENT
+    with travel(MOMENT):
+        content = current_content()
+        assert prepared in content.milestones
+        assert note in content.notes
+
+
+def test_an_editor_may_not_publish_a_prepared_note(editor):
+    fields = milestone_form(
+        closing(),
+        date="2030-01-01",
+        title_en="Prepared milestone",
+        published=False,
+        change_kind="note",
+        note_en="A new milestone.",
+        note_da="En ny milepæl.",
+    )
+    assert editor.post("/admin/guidance/milestone/add/", fields).status_code == 302
+    prepared = Milestone.objects.get(title_en="Prepared milestone")
+    response = editor.post(change_url(prepared), milestone_form(prepared, published="on"))
+    assert response.status_code == 200
+    assert not Milestone.objects.get(pk=prepared.pk).published
+
+
+@override_settings(PUBLISHING_NEEDS_PUBLISHER=False)
+def test_without_the_limit_an_editor_publishes_a_noted_change(editor):
+    milestone = closing()
+    response = editor.post(
+        change_url(milestone),
+        milestone_form(
+            milestone, title_en="Big change", change_kind="note", note_en="N", note_da="N"
+        ),
+    )
+    assert response.status_code == 302
+    assert closing().title_en == "Big change"
+
+
+def test_a_publisher_fixes_a_notes_text_an_editor_only_reads_it(publisher_client, editor):
+    note = ChangeNote.objects.create(published_at=BEFORE, note_en="Tpyo", note_da="Tastefjl")
+    url = f"/admin/guidance/changenote/{note.pk}/change/"
+    assert editor.get(url).status_code == 200
+    assert editor.post(url, {"note_en": "x", "note_da": "y"}).status_code == 403
+    assert editor.get("/admin/guidance/changenote/add/").status_code == 403
+    publisher = User.objects.get(username="publisher")
+    editor.force_login(publisher)
+    response = editor.post(url, {"note_en": "Typo", "note_da": "Tastefejl"})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.note_en, note.note_da, note.published_at) == ("Typo", "Tastefejl", BEFORE)
+
+
+# --- preview -----------------------------------------------------------------------------------
+
+
+def preview_url(row=None, model: str = "milestone") -> str:
+    if row is None:
+        return f"/admin/guidance/{model}/preview/"
+    return f"/admin/guidance/{row._meta.model_name}/{row.pk}/preview/"
+
+
+def preview_fields(fields: dict, day: str = "2024-01-01", **controls) -> dict:
+    return {
+        **fields,
+        "_preview_date": day,
+        "_preview_audience": controls.get("audience", "citizen"),
+        "_preview_language": controls.get("language", "en"),
+    }
+
+
+def test_the_change_and_add_forms_offer_a_preview_in_a_new_tab(editor):
+    milestone = closing()
+    for url, action in (
+        (change_url(milestone), preview_url(milestone)),
+        ("/admin/guidance/milestone/add/", preview_url()),
+    ):
+        html = editor.get(url).content.decode()
+        assert f'formaction="{action}"' in html
+        assert 'formtarget="_blank"' in html
+        assert 'name="_preview_date"' in html
+        assert 'name="_preview_audience"' in html
+        assert 'name="_preview_language"' in html
+        assert "<script>" not in html.split('id="content-main"', 1)[1]
+
+
+def test_staff_preview_an_unsaved_change_never_saved_nor_kept(editor, client):
+    milestone = closing()
+    fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
+    kept = dict(responses.entries)
+    response = editor.post(preview_url(milestone), fields)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview: not published" in html
+    assert "An unsaved summary." in html
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    assert closing().summary_en != "An unsaved summary."
+    assert dict(responses.entries) == kept
+    client.logout()
+    assert "An unsaved summary." not in page(client).content.decode()
+
+
+def test_a_preview_neither_reads_nor_fills_the_parts_kept_for_visitors(editor):
+    """The page's kept parts ({% memo %}) are keyed by the snapshot every visitor sees: a preview
+    built on it with an unsaved row must render afresh, and leave nothing behind."""
+    milestone = closing()
+    url = "/en/?date=2024-01-01"
+    client = Client(headers={"x-forwarded-proto": "https", "host": "testserver"})  # a visitor
+    assert "An unsaved summary." not in page(client, url).content.decode()  # parts kept
+    fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
+    html = editor.post(preview_url(milestone), fields).content.decode()
+    assert "An unsaved summary." in html
+    assert milestone.summary_en not in html
+    responses.clear()  # the response cache aside: only the kept parts could leak now
+    assert "An unsaved summary." not in page(client, url).content.decode()
+    assert milestone.summary_en in page(client, "/en/?date=2024-01-02").content.decode()
+
+
+def test_a_new_row_and_a_scheduled_row_are_previewed_as_if_live(editor):
+    fields = milestone_form(closing(), date="2023-12-01", title_en="A new one", published=False)
+    html = editor.post(preview_url(), preview_fields(fields)).content.decode()
+    assert "A new one" in html
+    assert not Milestone.objects.filter(title_en="A new one").exists()
+    scheduled = scheduled_milestone()
+    with travel(BEFORE):
+        fields = milestone_form(scheduled, publish_from_0="2026-12-01", publish_from_1="18:00")
+        html = editor.post(preview_url(scheduled), preview_fields(fields)).content.decode()
+        assert "Scheduled milestone" in html
+        assert "Scheduled milestone" not in page(editor).content.decode()
+
+
+def test_the_preview_answers_in_the_chosen_language_and_audience(editor):
+    milestone = closing()
+    fields = milestone_form(milestone, summary_da="Et ugemt resumé.")
+    response = editor.post(preview_url(milestone), preview_fields(fields, language="da"))
+    html = response.content.decode()
+    assert response["Content-Language"] == "da"
+    assert '<html lang="da"' in html
+    assert "Forhåndsvisning: ikke offentliggjort" in html
+    assert "Et ugemt resumé." in html
+    business = editor.post(
+        preview_url(milestone), preview_fields(fields, audience="business")
+    ).content.decode()
+    assert "Et ugemt resumé." not in business
+
+
+def test_a_way_to_get_mitid_is_previewed_with_the_requirements_in_the_form(editor):
+    requirement = factories.requirement(name_en="A requirement only the form has")
+    option = factories.option(name_en="Previewed way")
+    fields = {
+        "slug": option.slug,
+        "audience": option.audience,
+        "requirements": [requirement.pk],
+        "url": "",
+        "order": option.order,
+        "published": "on",
+        "name_en": "Previewed way",
+        "summary_en": option.summary_en,
+        "steps_en": "",
+        "name_da": option.name_da,
+        "summary_da": option.summary_da,
+        "steps_da": "",
+    }
+    html = editor.post(preview_url(option), preview_fields(fields)).content.decode()
+    assert "A requirement only the form has" in html
+    assert not EnrollmentOption.objects.get(pk=option.pk).requirements.exists()
+
+
+def test_a_requirement_is_previewed_in_the_ways_that_need_it(editor):
+    requirement = factories.requirement(name_en="Old requirement name")
+    factories.option(name_en="Way needing it", requirements=(requirement,))
+    fields = {
+        "slug": requirement.slug,
+        "situation": "",
+        "name_en": "New requirement name",
+        "name_da": requirement.name_da,
+    }
+    html = editor.post(preview_url(requirement), preview_fields(fields)).content.decode()
+    assert "New requirement name" in html
+    assert Requirement.objects.get(pk=requirement.pk).name_en == "Old requirement name"
+
+
+def test_a_form_that_does_not_validate_gets_a_clear_400(editor):
+    milestone = closing()
+    fields = preview_fields(milestone_form(milestone, title_en=""))
+    response = editor.post(preview_url(milestone), fields)
+    assert response.status_code == 400
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    html = response.content.decode()
+    assert "The preview could not be made" in html
+    assert "Title (English): This field is required." in html
+    assert editor.get(preview_url(milestone)).status_code == 400
+
+
+def test_the_preview_is_never_shown_to_anyone_but_staff(client):
+    milestone = closing()
+    fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
+    anonymous = client.post(preview_url(milestone), fields)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/admin/login/")
+    citizen = User.objects.create_user("citizen", password="a-long-test-password-3")
+    client.force_login(citizen)
+    refused = client.post(preview_url(milestone), fields)
+    assert refused.status_code == 302
+    assert b"An unsaved summary." not in refused.content
+    staff = User.objects.create_user("staff", password="a-long-test-password-5", is_staff=True)
+    client.force_login(staff)  # staff, but not allowed to see milestones
+    assert client.post(preview_url(milestone), fields).status_code == 403
+    assert client.post(preview_url(), fields).status_code == 403
+
+
+def test_a_preview_needs_the_forms_csrf_token(editor):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    strict.force_login(User.objects.get(username="editor"))
+    milestone = closing()
+    fields = preview_fields(milestone_form(milestone))
+    assert strict.post(preview_url(milestone), fields).status_code == 403
+
+
+def list_form(client) -> dict:
+    from tools.faults import FormFields
+
+    parser = FormFields("changelist-form")
+    parser.feed(client.get("/admin/guidance/selfservice/").content.decode())
+    fields: dict = {}
+    for name, value in parser.fields:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
+    from urllib.parse import urlencode
+
+    draft = SelfService.objects.create(name_en="a draft service", name_da="kladde", published=False)
+    fields = list_form(editor)
+    row = next(
+        name.removesuffix("-id")
+        for name, values in fields.items()
+        if name.endswith("-id") and values == [str(draft.pk)]
+    )
+    fields[f"{row}-published"] = ["on"]
+    fields["_save"] = ["Save"]
+    body = urlencode(fields, doseq=True)
+    form = "application/x-www-form-urlencoded"
+    response = editor.post("/admin/guidance/selfservice/", body, content_type=form)
+    assert response.status_code == 200
+    assert "Only a publisher can publish “a draft service”, so it was not saved." in (
+        response.content.decode()
+    )
+    assert not SelfService.objects.get(pk=draft.pk).published
+    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Publishers"))
+    editor.force_login(publisher)
+    assert editor.post("/admin/guidance/selfservice/", body, content_type=form).status_code == 302
+    assert SelfService.objects.get(pk=draft.pk).published
+
+
+def test_a_new_way_to_get_mitid_is_previewed_with_its_requirements(editor):
+    requirement = factories.requirement(name_en="A requirement of a new way")
+    fields = {
+        "slug": "a-new-way",
+        "audience": "citizen",
+        "requirements": [requirement.pk],
+        "url": "",
+        "order": 0,
+        "name_en": "A new way to get MitID",
+        "summary_en": "Its summary.",
+        "steps_en": "",
+        "name_da": "En ny måde",
+        "summary_da": "Resumé.",
+        "steps_da": "",
+    }
+    response = editor.post(preview_url(model="enrollmentoption"), preview_fields(fields))
+    html = response.content.decode()
+    assert "A new way to get MitID" in html
+    assert "A requirement of a new way" in html
+    assert not EnrollmentOption.objects.filter(slug="a-new-way").exists()
+
+
+def test_a_preview_of_a_row_that_does_not_exist_is_a_404(editor):
+    assert editor.post("/admin/guidance/milestone/999999/preview/", {}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [PAGE, "/api/v1/milestones", "/milestones.ics"])
+def test_an_answer_is_built_from_the_content_its_cache_key_names(client, monkeypatch, url):
+    """A scheduled moment passing between the cache's lookup and the view cannot put the new
+    answer under the old key (nor the old answer under the new one)."""
+    import guidance.middleware
+
+    scheduled_milestone()
+    with travel(MOMENT - timedelta(seconds=1)):
+        before = current_content()
+    with travel(MOMENT):
+        monkeypatch.setattr(guidance.middleware, "current_content", lambda: before)
+        assert b"Scheduled milestone" not in client.get(url).content
+
+
+def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(editor):
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(publish_from=MOMENT)
+    ChangeNote.objects.create(
+        published_at=MOMENT,
+        note_en="Scheduled",
+        note_da="Planlagt",
+        content_type=ContentType.objects.get_for_model(Milestone),
+        object_id=milestone.pk,
+    )
+    with travel(BEFORE):
+        typo = milestone_form(
+            closing(), title_en="Typo fixed", publish_from_0="2026-12-01", publish_from_1="18:00"
+        )
+        assert editor.post(change_url(milestone), typo).status_code == 302
+        assert closing().title_en == "Typo fixed"
+        moved = milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="20:00")
+        response = editor.post(change_url(milestone), moved)
+        assert response.status_code == 200
+        assert "Only a publisher can publish this change" in response.content.decode()
+    assert closing().publish_from == MOMENT
+    assert notes_about(milestone).get().published_at == MOMENT

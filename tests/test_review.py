@@ -1,0 +1,482 @@
+"""Review dates (issue 16): the fingerprint of an official page, "Mark as reviewed" in the admin,
+the list of rows to review, and ``manage.py check_content`` against a local HTTP server whose
+pages change between runs."""
+
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+
+from guidance.dates import today_in_copenhagen
+from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+from guidance.sources_check import fingerprint, mark_reviewed, review_state, rows_to_review
+
+pytestmark = pytest.mark.django_db
+
+PAGE = """<!doctype html><html><head><title>NemID</title><style>p {{ color: red }}</style></head>
+<body><script>var tracking = "{noise}";</script><h1>NemID</h1>
+<p>NemID   closes on
+  {day}.</p></body></html>"""
+
+
+def page(day: str = "31 October 2023", noise: str = "a") -> str:
+    return PAGE.format(day=day, noise=noise)
+
+
+class Official:
+    """A local stand-in for the official sites: path -> (status, body, headers); counts requests."""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[int, str, dict]] = {}
+        self.requests: list[str] = []
+        self.delay = 0.0
+        official = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                official.requests.append(self.path)
+                time.sleep(official.delay)
+                status, body, headers = official.pages.get(self.path, (404, "Not found", {}))
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def serve(self, path: str, body: str, status: int = 200, **headers) -> str:
+        self.pages[path] = (status, body, headers)
+        return self.url(path)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def official():
+    server = Official()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def watched_on(official):
+    """Every seeded link points at the local server's /nemid page (one page, as in the seed)."""
+    url = official.serve("/nemid", page())
+    Milestone.objects.update(source_url=url)
+    EnrollmentOption.objects.update(url=url)
+    return url
+
+
+def reviewed_today():
+    """Every row marked reviewed today, with the fingerprint of its page as served now."""
+    rows = [
+        row
+        for model in (Milestone, EnrollmentOption, Requirement, SelfService)
+        for row in model.objects.all()
+    ]
+    return mark_reviewed(rows, today_in_copenhagen())
+
+
+def check(*args) -> tuple[int, str]:
+    """Run check_content; its exit status and output."""
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("check_content", *args, stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+def closing() -> Milestone:
+    return Milestone.objects.get(audience="citizen", status="closed")
+
+
+# The fingerprint
+
+
+def test_the_fingerprint_is_the_same_for_the_same_words_in_other_markup():
+    other_markup = "<html><body><div><h1>NemID</h1><p>NemID closes on 31 October 2023.</p></div>"
+    assert fingerprint(page()) == fingerprint(other_markup)
+
+
+def test_the_fingerprint_ignores_scripts_styles_and_the_head():
+    assert fingerprint(page(noise="a")) == fingerprint(page(noise="b"))
+    assert fingerprint(page()) == fingerprint(page().replace("<title>NemID", "<title>Other"))
+
+
+def test_the_fingerprint_changes_when_a_word_changes():
+    assert fingerprint(page("31 October 2023")) != fingerprint(page("30 November 2023"))
+
+
+def test_the_fingerprint_is_sha256_hex():
+    assert len(fingerprint(page())) == 64
+    assert int(fingerprint(page()), 16) >= 0
+
+
+# Review states
+
+
+def test_a_row_is_overdue_the_day_after_its_review_date_not_on_it():
+    today = today_in_copenhagen()
+    assert review_state(today, today).code == "due"
+    assert review_state(today, today).label == "Due today"
+    assert review_state(today - timedelta(days=1), today).code == "overdue"
+    assert review_state(today - timedelta(days=3), today).label == "Overdue by 3 days"
+
+
+def test_a_row_is_due_within_30_days_and_up_to_date_after():
+    today = today_in_copenhagen()
+    assert review_state(today + timedelta(days=30), today).code == "due"
+    assert review_state(today + timedelta(days=1), today).label == "Due in 1 day"
+    assert review_state(today + timedelta(days=31), today).code == "ok"
+
+
+# check_content
+
+
+def test_check_content_exits_0_when_all_is_current(watched_on):
+    reviewed_today()
+    status, output = check()
+    assert status == 0
+    assert "The content is current" in output
+
+
+def test_check_content_reports_an_official_page_that_changed_since_the_review(official, watched_on):
+    reviewed_today()
+    assert check()[0] == 0
+    official.serve("/nemid", page("30 November 2023"))
+    status, output = check()
+    assert status == 1
+    row = closing()
+    assert (
+        f"CHANGED: milestone {row.pk} “{row}”: the official page {watched_on} has changed since "
+        f"the review on {today_in_copenhagen().isoformat()}; check the row against it, then use "
+        f"“Mark as reviewed”. https://localhost/admin/guidance/milestone/{row.pk}/change/"
+    ) in output.splitlines()
+    changed = [line for line in output.splitlines() if line.startswith("CHANGED")]
+    assert len(changed) == Milestone.objects.count() + EnrollmentOption.objects.count()
+    assert "problems with the content" in output
+
+
+def test_check_content_does_not_count_a_change_of_markup_or_scripts(official, watched_on):
+    reviewed_today()
+    official.serve("/nemid", "<main><h1>NemID</h1> <p>NemID closes on 31 October 2023.</p></main>")
+    assert check()[0] == 0
+
+
+def test_check_content_fetches_each_official_page_once(official, watched_on):
+    reviewed_today()
+    official.requests.clear()
+    check()
+    assert official.requests == ["/nemid"]
+
+
+def test_check_content_reports_an_overdue_row(watched_on):
+    reviewed_today()
+    service = SelfService.objects.first()
+    yesterday = today_in_copenhagen() - timedelta(days=1)
+    SelfService.objects.filter(pk=service.pk).update(review_by=yesterday)
+    status, output = check()
+    assert status == 1
+    assert output.splitlines()[0] == (
+        f"OVERDUE: selfservice {service.pk} “{service}”: "
+        f"review was due by {yesterday.isoformat()}; check it against the official source, "
+        "then use “Mark as reviewed”. "
+        f"https://localhost/admin/guidance/selfservice/{service.pk}/change/"
+    )
+
+
+def test_check_content_does_not_report_a_row_due_today(watched_on):
+    reviewed_today()
+    SelfService.objects.update(review_by=today_in_copenhagen())
+    assert check()[0] == 0
+
+
+def test_check_content_leaves_out_unpublished_rows(watched_on):
+    reviewed_today()
+    SelfService.objects.update(review_by=today_in_copenhagen() - timedelta(days=1), published=False)
+    assert check()[0] == 0
+
+
+def test_check_content_reports_an_official_link_that_answers_404(official, watched_on):
+    reviewed_today()
+    option = EnrollmentOption.objects.first()
+    dead = official.url("/gone")
+    EnrollmentOption.objects.filter(pk=option.pk).update(url=dead)
+    status, output = check()
+    assert status == 1
+    assert (
+        f"UNREACHABLE: enrollmentoption {option.pk} “{option}”: the official link {dead} does not "
+        "answer (HTTP 404); check the link and fix it. "
+        f"https://localhost/admin/guidance/enrollmentoption/{option.pk}/change/"
+    ) in output.splitlines()
+
+
+def test_check_content_reports_a_server_that_refuses_the_connection(watched_on):
+    reviewed_today()
+    Milestone.objects.update(source_url="http://127.0.0.1:9/nemid")  # the discard port: closed
+    status, output = check()
+    assert status == 1
+    unreachable = [line for line in output.splitlines() if line.startswith("UNREACHABLE")]
+    assert len(unreachable) == Milestone.objects.count()
+    assert "Connection refused" in unreachable[0]
+
+
+def test_check_content_reports_a_page_slower_than_the_timeout(official, watched_on):
+    reviewed_today()
+    official.delay = 1.0
+    status, output = check("--timeout", "0.2")
+    assert status == 1
+    assert "does not answer (timed out)" in output
+
+
+def test_check_content_follows_redirects(official, watched_on):
+    reviewed_today()
+    moved = official.serve("/old", "", status=301, Location=official.url("/nemid"))
+    Milestone.objects.update(source_url=moved)
+    assert check()[0] == 0
+
+
+def test_check_content_reports_a_linked_row_without_a_fingerprint(watched_on):
+    reviewed_today()
+    row = closing()
+    Milestone.objects.filter(pk=row.pk).update(source_fingerprint="")
+    status, output = check()
+    assert status == 1
+    lines = [line for line in output.splitlines() if line.startswith("NO-FINGERPRINT")]
+    assert lines == [
+        f"NO-FINGERPRINT: milestone {row.pk} “{row}”: no fingerprint of {watched_on} was recorded "
+        "at the last review, so a change to that page cannot be noticed; check the row against "
+        "it, then use “Mark as reviewed” to record one. "
+        f"https://localhost/admin/guidance/milestone/{row.pk}/change/"
+    ]
+
+
+def test_rows_without_a_link_need_no_fingerprint(watched_on):
+    reviewed_today()
+    assert not Requirement.objects.exclude(source_fingerprint="").exists()
+    assert check()[0] == 0
+
+
+def test_check_content_exits_with_status_1_from_the_command_line(watched_on):
+    SelfService.objects.update(review_by=today_in_copenhagen() - timedelta(days=1))
+    with pytest.raises(SystemExit) as exit:
+        execute_from_command_line(["manage.py", "check_content"])
+    assert exit.value.code == 1
+
+
+# Mark as reviewed
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def viewer(client):
+    user = User.objects.create_user("viewer", password="a-long-test-password-3", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_milestone", "view_selfservice"])
+    )
+    client.force_login(user)
+    return user
+
+
+def mark_url(row) -> str:
+    return f"/admin/guidance/{row._meta.model_name}/{row.pk}/mark-reviewed/"
+
+
+def test_an_editor_marks_a_row_reviewed_from_its_form(client, editor, official, watched_on):
+    row = closing()
+    Milestone.objects.filter(pk=row.pk).update(last_reviewed_on=None, source_fingerprint="")
+    response = client.post(mark_url(row), follow=True)
+    today = today_in_copenhagen()
+    row.refresh_from_db()
+    assert row.last_reviewed_on == today
+    assert row.review_by == today + timedelta(days=365)
+    assert row.source_fingerprint == fingerprint(page())
+    assert response.redirect_chain[-1][0] == f"/admin/guidance/milestone/{row.pk}/change/"
+    assert "Marked 1 row as reviewed today." in response.content.decode()
+    latest = row.history.first()
+    assert latest.history_change_reason == "Marked as reviewed"
+    assert latest.history_user == editor
+
+
+def test_the_change_form_has_the_mark_as_reviewed_button(client, editor):
+    html = client.get(f"/admin/guidance/milestone/{closing().pk}/change/").content.decode()
+    assert f'<form method="post" action="{mark_url(closing())}">' in html
+    assert ">Mark as reviewed</button>" in html
+
+
+def test_a_failed_fetch_still_marks_reviewed_but_says_no_fingerprint_was_recorded(
+    client, editor, official
+):
+    row = closing()
+    dead = official.url("/gone")
+    Milestone.objects.filter(pk=row.pk).update(source_url=dead, source_fingerprint="old")
+    response = client.post(mark_url(row), follow=True)
+    row.refresh_from_db()
+    assert row.last_reviewed_on == today_in_copenhagen()
+    assert row.source_fingerprint == ""
+    html = response.content.decode()
+    assert f"The official page {dead} did not answer (HTTP 404), so its fingerprint was not " in (
+        html
+    )
+
+
+def test_a_row_without_a_link_is_marked_reviewed_without_a_fingerprint(client, editor):
+    service = SelfService.objects.first()
+    SelfService.objects.filter(pk=service.pk).update(last_reviewed_on=None)
+    client.post(mark_url(service))
+    service.refresh_from_db()
+    assert service.last_reviewed_on == today_in_copenhagen()
+    assert service.source_fingerprint == ""
+
+
+def test_the_list_action_marks_every_chosen_row_reviewed(client, editor, official, watched_on):
+    rows = list(EnrollmentOption.objects.all()[:2])
+    EnrollmentOption.objects.update(last_reviewed_on=None)
+    response = client.post(
+        "/admin/guidance/enrollmentoption/",
+        {"action": "mark_as_reviewed", "_selected_action": [row.pk for row in rows]},
+        follow=True,
+    )
+    assert "Marked 2 rows as reviewed today." in response.content.decode()
+    assert official.requests == ["/nemid"]  # one page, fetched once
+    marked = EnrollmentOption.objects.exclude(last_reviewed_on=None)
+    assert set(marked.values_list("pk", flat=True)) == {row.pk for row in rows}
+
+
+def test_a_save_does_not_mark_a_row_reviewed():
+    row = closing()
+    Milestone.objects.filter(pk=row.pk).update(last_reviewed_on=None)
+    row.refresh_from_db()
+    row.title_en = "NemID closed"
+    row.save()
+    row.refresh_from_db()
+    assert row.last_reviewed_on is None
+
+
+def test_marking_reviewed_needs_the_change_permission(client, viewer):
+    row = closing()
+    assert client.post(mark_url(row)).status_code == 403
+    html = client.get(f"/admin/guidance/milestone/{row.pk}/change/").content.decode()
+    assert "Mark as reviewed" not in html
+    listing = client.get("/admin/guidance/milestone/").content.decode()
+    assert "mark_as_reviewed" not in listing
+
+
+def test_marking_reviewed_is_a_post(client, editor):
+    assert client.get(mark_url(closing())).status_code == 405
+
+
+def test_anonymous_visitors_cannot_mark_reviewed(client):
+    row = closing()
+    response = client.post(mark_url(row))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    row.refresh_from_db()
+
+
+# The lists
+
+
+def test_the_list_shows_review_columns_and_filters_overdue_rows(client, editor):
+    overdue = closing()
+    Milestone.objects.filter(pk=overdue.pk).update(
+        review_by=today_in_copenhagen() - timedelta(days=2)
+    )
+    html = client.get("/admin/guidance/milestone/").content.decode()
+    assert "Last reviewed" in html
+    assert "Review by" in html
+    assert "Overdue by 2 days" in html
+    filtered = client.get("/admin/guidance/milestone/?review=overdue")
+    assert [row.pk for row in filtered.context["cl"].result_list] == [overdue.pk]
+
+
+def test_rows_to_review_are_overdue_or_due_within_30_days_most_overdue_first():
+    today = today_in_copenhagen()
+    first = Milestone.objects.order_by("pk")[0]
+    second = SelfService.objects.order_by("pk")[0]
+    later = Requirement.objects.order_by("pk")[0]
+    Milestone.objects.filter(pk=first.pk).update(review_by=today + timedelta(days=30))
+    SelfService.objects.filter(pk=second.pk).update(review_by=today - timedelta(days=5))
+    Requirement.objects.filter(pk=later.pk).update(review_by=today + timedelta(days=31))
+    assert rows_to_review(today) == [second, first]
+
+
+def test_the_admin_lists_rows_overdue_or_due_within_30_days(client, editor):
+    today = today_in_copenhagen()
+    service = SelfService.objects.order_by("pk")[0]
+    milestone = closing()
+    SelfService.objects.filter(pk=service.pk).update(review_by=today - timedelta(days=5))
+    Milestone.objects.filter(pk=milestone.pk).update(review_by=today + timedelta(days=12))
+    html = client.get("/admin/review-due/").content.decode()
+    assert html.index(str(service)) < html.index(str(milestone))
+    assert f'<a href="/admin/guidance/selfservice/{service.pk}/change/">' in html
+    assert "Overdue by 5 days" in html
+    assert "Due in 12 days" in html
+    index = client.get("/admin/").content.decode()
+    assert (
+        '<a href="/admin/review-due/">2 rows are overdue or due for review within 30 days</a>'
+        in (index)
+    )
+
+
+def test_the_review_list_says_so_when_nothing_is_due(client, editor):
+    html = client.get("/admin/review-due/").content.decode()
+    assert "No row is overdue or due within 30 days." in html
+
+
+def test_the_review_list_shows_only_what_the_staff_member_may_see(client, viewer):
+    yesterday = today_in_copenhagen() - timedelta(days=1)
+    Milestone.objects.update(review_by=yesterday)
+    EnrollmentOption.objects.update(review_by=yesterday)
+    html = client.get("/admin/review-due/").content.decode()
+    assert "milestone/" in html
+    assert "enrollmentoption/" not in html
+
+
+def test_the_review_list_is_for_staff_only(client):
+    response = client.get("/admin/review-due/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_form_opened_before_the_review_is_refused_rather_than_undoing_it(client, editor):
+    from tests.test_admin import milestone_form
+
+    row = closing()
+    change = f"/admin/guidance/milestone/{row.pk}/change/"
+    loaded = client.get(change).context["adminform"].form["loaded_version"].value()
+    client.post(mark_url(row))
+    response = client.post(change, {**milestone_form(row), "loaded_version": loaded})
+    assert "Someone else saved this after you opened it" in response.content.decode()
+    row.refresh_from_db()
+    assert row.last_reviewed_on == today_in_copenhagen()
