@@ -428,3 +428,15 @@ def test_the_about_page_exists_in_both_languages(client, language, title):
     assert response.status_code == 200
     assert f"<h1>{title}</h1>" in response.content.decode()
     assert response.cookies == {}
+
+
+def test_the_timeline_links_to_the_other_audiences_timeline_for_the_same_day(client):
+    business = client.get("/en/timeline/?date=2023-07-01&audience=business").content.decode()
+    assert 'href="?date=2023-07-01"' in business
+    citizen = client.get("/en/timeline/?date=2023-07-01").content.decode()
+    assert 'href="?date=2023-07-01&amp;audience=business"' in citizen
+
+
+def test_the_timeline_marks_only_the_latest_passed_milestone_as_now(client):
+    html = client.get("/en/timeline/?date=2024-01-01").content.decode()
+    assert html.count('<span class="timeline__state">') == 1
