@@ -48,10 +48,13 @@ test-services: $(INSTALLED) $(MO)
 # Mutation testing of guidance/ and eidguide/ with the fast suite ([tool.mutmut] in pyproject.toml),
 # then the score and every surviving mutant not listed as equivalent in tests/MUTANTS.md. Results
 # are kept in mutants/: a second run only retests what changed (`rm -rf mutants` for a clean one).
+# mutmut links a changed or new function only to new tests: after a merge, remove
+# mutants/mutmut-stats.json so that every test is traced again. Each mutant's run copies one
+# migrated test database (TEST_DB_TEMPLATE, tests/conftest.py) instead of migrating.
 MUTATE_CHILDREN ?= 2
 mutate: $(INSTALLED) $(MO)
 	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
-		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static \
+		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static TEST_DB_TEMPLATE=$$static/db.sqlite3 \
 		$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || \
 		{ tail -n 40 mutants.log; exit 1; }
 	$(BIN)/python -m tools.mutation_report

@@ -22,6 +22,56 @@ hypothesis_settings.register_profile("mutate", max_examples=25, deadline=None, d
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# Code the migrations run: a mutant of it must meet the migrations, not a copy of their result.
+MIGRATION_CODE = ("guidance.content_triggers.", "guidance.models.x_a_review_interval_from_today")
+
+
+def use_database_template(template: Path) -> None:
+    """`make mutate` (TEST_DB_TEMPLATE): the in-memory SQLite test database is built by the
+    migrations once, in a run with no mutant switched on, and copied into every later run, so a
+    mutant's run skips the migrations (most of its cost). A mutant of code the migrations run
+    still migrates."""
+    import sqlite3
+
+    from django.conf import settings
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    migrate = DatabaseCreation.create_test_db
+
+    def create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb=False):
+        mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+        name = self._get_test_db_name()
+        if (
+            self.connection.alias != "default"
+            or not self.is_in_memory_db(name)
+            or mutant.startswith(MIGRATION_CODE)
+        ):
+            return migrate(self, verbosity, autoclobber, serialize, keepdb)
+        if not template.exists():
+            name = migrate(self, verbosity, autoclobber, serialize, keepdb)
+            if "__mutmut_" not in mutant:
+                partial = template.with_name(f"{template.name}.{os.getpid()}")
+                copy = sqlite3.connect(partial)
+                self.connection.connection.backup(copy)
+                copy.close()
+                os.replace(partial, template)
+            return name
+        self.connection.close()
+        settings.DATABASES[self.connection.alias]["NAME"] = name
+        self.connection.settings_dict["NAME"] = name
+        self.connection.ensure_connection()
+        built = sqlite3.connect(template)
+        built.backup(self.connection.connection)
+        built.close()
+        return name
+
+    DatabaseCreation.create_test_db = create_test_db
+
+
+if os.environ.get("TEST_DB_TEMPLATE"):
+    use_database_template(Path(os.environ["TEST_DB_TEMPLATE"]))
+
+
 def pytest_sessionstart(session):
     """Say clearly what is missing instead of failing every Danish test."""
     catalogue = Path(__file__).resolve().parent.parent / "locale/da/LC_MESSAGES/django.mo"

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from guidance.dates import today_in_copenhagen
+from tests import wsgi
 from tests.conftest import answer_status
 from tests.test_answers import SEED_DAYS
 from tests.test_pages import BOUNDARY_CASES
@@ -314,6 +315,50 @@ def test_a_failure_inside_the_api_gets_500_json(settings):
     assert "Traceback" not in body["error"]
 
 
+ERROR_TEXTS = {
+    "too many": {
+        "en": "Too many parameters: send at most 200.",
+        "da": "For mange parametre: send højst 200.",
+    },
+    "refused": {
+        "en": "This request cannot be answered as it is.",
+        "da": "Forespørgslen kan ikke besvares, som den er.",
+    },
+    "failed": {
+        "en": "Something went wrong on our side. Please try again later.",
+        "da": "Der gik noget galt hos os. Prøv igen senere.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_errors_django_raises_before_the_api_reads_the_request_are_in_the_clients_language(
+    client, language, settings
+):
+    """The whole message, in the language the client accepts: too many fields, a host this
+    service does not answer for, and a failure inside."""
+    from django.test import Client
+
+    headers = {"accept-language": language}
+    query = "&".join(f"x{i}=1" for i in range(250))
+    body = assert_api_error(client, client.get(f"/api/v1/status?{query}", headers=headers), 400)
+    assert body["error"] == ERROR_TEXTS["too many"][language]
+    refused = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    response = refused.get("/api/v1/status", headers={**headers, "host": "evil.example"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": ERROR_TEXTS["refused"][language],
+        "status": 400,
+        "field": None,
+        "errors": {},
+    }
+    settings.ROOT_URLCONF = "tests.urls_api_error"
+    failing = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    body = assert_api_error(failing, failing.get("/api/v1/fail", headers=headers), 500)
+    assert body["error"] == ERROR_TEXTS["failed"][language]
+
+
 @pytest.mark.parametrize("status", ["400", "404", "405", "414", "429", "431", "500"])
 def test_every_error_status_is_documented_with_the_error_shape(client, status):
     document = client.get("/api/v1/openapi.json").json()
@@ -339,21 +384,23 @@ def test_304_is_documented_with_its_headers(client):
 
 # CORS for a read-only public API.
 @pytest.mark.parametrize("path", ["/api/v1/status", "/api/v1/milestones", "/milestones.ics"])
-def test_a_preflight_is_answered(client, path):
-    response = client.options(
+def test_a_preflight_is_answered(path):
+    # Through the WSGI application: the test client would drop a 204's body itself.
+    response = wsgi.call(
+        "OPTIONS",
         path,
-        headers={
+        {
             "origin": "https://elsewhere.example",
             "access-control-request-method": "GET",
             "access-control-request-headers": "if-none-match",
         },
     )
-    assert response.status_code == 204
+    assert response.status == 204
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Access-Control-Allow-Methods"] == "GET, HEAD"
     assert response["Access-Control-Allow-Headers"] == "If-None-Match, If-Modified-Since"
     assert int(response["Access-Control-Max-Age"]) >= 600
-    assert response.content == b""
+    assert response.body == b""
 
 
 def test_a_script_on_another_origin_may_read_the_etag(client):
@@ -395,6 +442,20 @@ def test_vary_names_accept_language_only_when_it_chose_the_language(client):
     assert "Vary" not in chosen
     assert chosen["Content-Language"] == "da"
     assert "Vary" not in api(client, "/api/v1/openapi.json")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Choose “citizen” or “business” as the audience."),
+        ("da", "Vælg „citizen“ (borger) eller „business“ (virksomhed) som målgruppe."),
+    ],
+)
+def test_an_unknown_audience_is_answered_with_every_audience_to_choose(client, language, message):
+    headers = {"accept-language": language}
+    response = client.get("/api/v1/status", {"audience": "aliens"}, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == message
 
 
 def test_a_wrong_lang_answers_in_the_accept_language(client):

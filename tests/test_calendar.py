@@ -93,6 +93,39 @@ def test_each_feed_has_its_own_name_and_description(client, params, name):
     assert str(other["description"]) != str(calendar["description"])
 
 
+@pytest.mark.parametrize(
+    ("params", "name", "description"),
+    [
+        (
+            {},
+            "NemID milestones for citizens",
+            "The days on which NemID changed for citizens\\, from the eID guide. Each event "
+            "links to the advice for that day.",
+        ),
+        (
+            {"audience": "business"},
+            "NemID milestones for businesses",
+            "The days on which NemID for business (Employee Signature) changed\\, from the eID "
+            "guide. Each event links to the advice for that day.",
+        ),
+    ],
+)
+def test_the_feeds_header_as_a_calendar_app_reads_it(client, params, name, description):
+    unfolded = raw_feed(client, **params).decode().replace("\r\n ", "")
+    header = unfolded.split("BEGIN:VEVENT")[0].split("\r\n")
+    assert header[0] == "BEGIN:VCALENDAR"
+    for line in (
+        "PRODID:-//eID guide//NemID milestones//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        f"NAME:{name}",
+        f"X-WR-CALNAME:{name}",
+        f"DESCRIPTION:{description}",
+        "X-WR-TIMEZONE:Europe/Copenhagen",
+    ):
+        assert line in header
+
+
 def test_the_feed_asks_calendar_apps_to_refresh_daily(client):
     text = raw_feed(client).decode()
     assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in text

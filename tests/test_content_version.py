@@ -46,21 +46,77 @@ def test_every_content_table_bumps_the_version():
     assert "guidance_enrollmentoption_requirements" in content_tables()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda: Milestone.objects.filter(date="2023-10-31").update(title_en="Updated"),
-        lambda: SelfService.objects.bulk_create([SelfService(name_en="New", name_da="Ny")]),
-        lambda: Requirement.objects.filter(slug="smartphone").update(name_en="A phone"),
-        lambda: EnrollmentOption.objects.get(slug="mitid-app").requirements.clear(),
-        lambda: SelfService.objects.filter(order__gte=0).delete(),
-    ],
-    ids=["queryset-update", "bulk-create", "requirement-update", "m2m-clear", "delete"],
-)
+WRITES = {
+    "queryset-update": lambda: Milestone.objects.filter(date="2023-10-31").update(
+        title_en="Updated"
+    ),
+    "bulk-create": lambda: SelfService.objects.bulk_create(
+        [SelfService(name_en="New", name_da="Ny")]
+    ),
+    "requirement-update": lambda: Requirement.objects.filter(slug="smartphone").update(
+        name_en="A phone"
+    ),
+    "m2m-clear": lambda: EnrollmentOption.objects.get(slug="mitid-app").requirements.clear(),
+    "delete": lambda: SelfService.objects.filter(order__gte=0).delete(),
+}
+
+
+@pytest.mark.parametrize("change", WRITES.values(), ids=WRITES.keys())
 def test_any_write_changes_the_version_in_the_same_transaction(change):
     before = version()
     change()
     assert version() > before
+
+
+def test_the_triggers_keep_the_names_databases_already_have():
+    # Databases migrated by earlier releases have triggers by these names; a later migration
+    # that drops or replaces them finds them only by the same names.
+    assert "guidance_milestone" in guarded_tables(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger")
+            expected = {"guidance_milestone_content_changed"}
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = {
+                f"guidance_milestone_content_{event}" for event in ("insert", "update", "delete")
+            }
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected <= names
+
+
+def test_a_database_without_triggers_of_ours_is_refused_at_migrate_with_what_to_use():
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from guidance.content_triggers import install
+
+    mysql = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"))
+    with pytest.raises(ImproperlyConfigured) as refused:
+        install(mysql, ["guidance_milestone"])
+    assert str(refused.value) == (
+        "eID guide keeps its content version with database triggers, written for PostgreSQL "
+        "and SQLite; mysql is not supported. Set DATABASE_URL to a PostgreSQL or SQLite "
+        "database."
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migrations_take_the_triggers_away_and_put_them_back():
+    """Run in the test (not only when the test database was made): unmigrating the content
+    version takes every trigger away; migrating again guards every content table, and each
+    kind of write then changes the version."""
+    from django.core.management import call_command
+
+    call_command("migrate", "guidance", "0004", verbosity=0)
+    assert guarded_tables(connection) == set()
+    call_command("migrate", "guidance", verbosity=0)
+    assert guarded_tables(connection) == content_tables()
+    for change in WRITES.values():
+        before = version()
+        change()
+        assert version() > before
 
 
 def test_raw_sql_as_a_data_migration_would_write_changes_the_version():
@@ -155,6 +211,98 @@ def test_pages_are_served_from_memory_while_the_database_is_down(client, monkeyp
     assert len([r for r in caplog.records if "does not answer" in r.getMessage()]) == 1
 
 
+def outage_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "guidance.content"]
+
+
+def test_an_outage_is_reported_once_naming_the_service_and_the_error(
+    client, shared_cache, monkeypatch, caplog
+):
+    assert client.get(PAGE).status_code == 200
+    monkeypatch.setattr(cache, "get", Broken(ConnectionError("Connection refused")))
+    next_check_is_due()
+    broken_database = Broken(OperationalError("connection refused"))
+    monkeypatch.setattr(content, "database_version", broken_database)
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        assert client.get(PAGE).status_code == 200
+    assert outage_warnings(caplog) == [
+        "The shared cache does not answer (ConnectionError: Connection refused); serving the "
+        f"content held in memory, asking again every {content.RETRY_SECONDS} s",
+        "The database does not answer (OperationalError: connection refused); serving the "
+        f"content held in memory, asking again every {content.RETRY_SECONDS} s",
+    ]
+
+
+def test_an_edit_the_shared_cache_did_not_take_is_reported_without_asking_it_again(
+    client, shared_cache, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    assert client.get(PAGE).status_code == 200
+    broken = Broken(ConnectionError("Connection refused"))
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved while the cache was down."
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        assert client.get(PAGE).status_code == 200  # the outage starts here
+        with django_capture_on_commit_callbacks(execute=True):
+            milestone.save()
+    assert broken.calls == 1, "the dead cache is left alone for RETRY_SECONDS"
+    assert outage_warnings(caplog)[1:] == [
+        f"Content version {version()} is saved but the shared cache did not take it; other "
+        f"processes see the edit within {content.VERSION_CHECK_SECONDS} s"
+    ]
+
+
+def test_an_edit_whose_version_cannot_be_read_back_is_reported(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    monkeypatch.setattr(content, "database_version", Broken(OperationalError("disk I/O error")))
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()  # committed; only reading the new version back failed
+    assert outage_warnings(caplog) == [
+        "The database does not answer (OperationalError: disk I/O error); serving the content "
+        f"held in memory, asking again every {content.RETRY_SECONDS} s"
+    ]
+
+
+def test_an_edit_the_shared_cache_took_is_not_reported(
+    client, shared_cache, caplog, django_capture_on_commit_callbacks
+):
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()
+    assert outage_warnings(caplog) == []
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_an_edit_the_shared_cache_refused_is_reported_with_its_error(
+    client, shared_cache, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(cache, "set", Broken(TimeoutError("timed out")))
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved."
+    with (
+        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        milestone.save()
+    assert outage_warnings(caplog) == [
+        "The shared cache does not answer (TimeoutError: timed out); serving the content held "
+        f"in memory, asking again every {content.RETRY_SECONDS} s",
+        f"Content version {version()} is saved but the shared cache did not take it; other "
+        f"processes see the edit within {content.VERSION_CHECK_SECONDS} s",
+    ]
+
+
 def test_a_version_the_cache_missed_is_put_back_when_it_answers_again(
     client, shared_cache, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -183,3 +331,15 @@ def test_a_foreign_value_under_the_version_key_is_replaced(client, shared_cache)
     cache.set(content.VERSION_KEY, "6@1700000000.0/3@0")  # an older release's fingerprint
     assert client.get(PAGE).status_code == 200
     assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_new_fact_is_due_for_review_a_year_from_today():
+    from datetime import date
+
+    import time_machine
+
+    from guidance.models import REVIEW_INTERVAL
+
+    with time_machine.travel(date(2026, 3, 1)):
+        service = SelfService.objects.create(name_en="New", name_da="Ny")
+    assert service.review_by == date(2026, 3, 1) + REVIEW_INTERVAL

@@ -17,3 +17,8 @@ def test_no_danish_entry_is_marked_fuzzy():
 def test_every_message_has_a_danish_translation():
     untranslated = [e for e in entries() if re.search(r'^msgstr ""\Z', e.strip(), re.M)]
     assert untranslated == []
+
+
+def test_each_language_link_names_its_language_in_that_language(client, db):
+    assert 'hreflang="da" lang="da">Dansk</a>' in client.get("/en/").content.decode()
+    assert 'hreflang="en" lang="en">English</a>' in client.get("/da/").content.decode()

@@ -1,5 +1,7 @@
 """What an operator watches: /metrics (inside only), the request id, JSON logs."""
 
+import functools
+import importlib.util
 import json
 import logging
 import os
@@ -164,6 +166,33 @@ def test_an_edit_is_a_new_content_version(django_capture_on_commit_callbacks):
     assert scraped()["eidguide_content_version"][0].value > before
 
 
+def test_the_content_metrics_say_what_they_measure():
+    text = scrape_client().get("/metrics").content.decode()
+    for line in (
+        "# HELP eidguide_content_version The published guidance's version (one up each edit).",
+        "# HELP eidguide_content_version_age_seconds Seconds since the published guidance "
+        "(the content version) last changed.",
+        "# HELP eidguide_content_last_changed_timestamp_seconds When the published guidance "
+        "last changed (Unix time).",
+    ):
+        assert line in text.splitlines()
+
+
+def test_an_unmeasured_content_version_is_logged_with_its_cause(monkeypatch, caplog):
+    from guidance import content
+
+    def unreachable():
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(content, "database_version", unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert scrape_client().get("/metrics").status_code == 200
+    (record,) = [r for r in caplog.records if "content version" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == "content version not measured: the database did not answer"
+    assert "OSError: database unreachable" in formatted(record)["exc_info"]
+
+
 def test_a_scrape_still_answers_while_the_database_is_down(monkeypatch, caplog):
     from guidance import content
 
@@ -255,6 +284,29 @@ def test_an_app_log_line_is_one_json_object_with_the_request_id():
     assert line["time"].startswith(str(time.gmtime().tm_year))
 
 
+def test_a_request_id_given_with_the_record_is_kept():
+    token = current_request_id.set("the-current-one")
+    try:
+        record = logging.LogRecord("guidance", logging.INFO, __file__, 1, "hi", (), None)
+        record.request_id = "given-with-the-record"
+        assert formatted(record)["request_id"] == "given-with-the-record"
+    finally:
+        current_request_id.reset(token)
+
+
+def test_the_request_object_django_logs_with_is_not_a_field():
+    from django.test import RequestFactory
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found", (), None
+    )
+    record.request = RequestFactory().get("/nothing")
+    record.status_code = 404
+    line = formatted(record)
+    assert "request" not in line
+    assert line["status_code"] == 404
+
+
 def test_an_error_keeps_its_traceback_inside_the_one_line():
     try:
         raise ValueError("boom")
@@ -262,6 +314,127 @@ def test_an_error_keeps_its_traceback_inside_the_one_line():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     line = formatted(record)
     assert "ValueError: boom" in line["exc_info"]
+
+
+@functools.cache
+def gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def access_line(
+    path: str = "/en/",
+    query: str = "date=2023-07-01",
+    request_headers: tuple = (),
+    response_headers: tuple = (),
+    sent: int | None = 5120,
+    **environ,
+) -> dict | None:
+    """The JSON line gunicorn's access log writes for one request (None: the line is skipped):
+    gunicorn's own atoms and message, the project's formatter and filter (gunicorn.conf.py)."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger, SafeAtoms
+
+    from eidguide.logs import SkipScrapes
+
+    class Atoms(Logger):
+        def __init__(self):  # gunicorn's atoms, without configuring this process's logging
+            self.cfg = Config()
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"{path}?{query}" if query else path,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.9",
+        **environ,
+    }
+    response = SimpleNamespace(status="200 OK", sent=sent, headers=list(response_headers))
+    request = SimpleNamespace(headers=list(request_headers))
+    atoms = SafeAtoms(Atoms().atoms(response, request, environ, timedelta(microseconds=12345)))
+    message = gunicorn_conf().access_log_format
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, message, (atoms,), None
+    )
+    if not SkipScrapes().filter(record):
+        return None
+    line = formatted(record)
+    assert line["message"] == f'"GET {environ["RAW_URI"]} HTTP/1.1" 200'
+    return line
+
+
+def test_an_access_line_has_the_requests_facts_as_fields():
+    line = access_line(
+        request_headers=(("X-REQUEST-ID", "from-the-edge"), ("X-FORWARDED-FOR", "198.51.100.7")),
+        response_headers=(("Content-Type", "text/html"),),
+        HTTP_USER_AGENT='Mozilla/5.0 "quoted"',
+    )
+    assert line["logger"] == "gunicorn.access"
+    assert line["level"] == "INFO"
+    assert {k: line[k] for k in ACCESS_FIELDS} == {
+        "request_id": "from-the-edge",
+        "method": "GET",
+        "path": "/en/",
+        "query": "date=2023-07-01",
+        "status": 200,
+        "bytes": 5120,
+        "duration_ms": 12.345,
+        "remote_addr": "10.0.0.9",
+        "forwarded_for": "198.51.100.7",
+        "user_agent": 'Mozilla/5.0 "quoted"',
+    }
+
+
+ACCESS_FIELDS = (
+    "request_id",
+    "method",
+    "path",
+    "query",
+    "status",
+    "bytes",
+    "duration_ms",
+    "remote_addr",
+    "forwarded_for",
+    "user_agent",
+)
+
+
+def test_the_access_line_carries_the_id_the_app_answered():
+    # A request that came without a sound id: the app made one and answered it.
+    line = access_line(
+        request_headers=(("X-REQUEST-ID", "has space"),),
+        response_headers=(("X-Request-ID", NGINX_REQUEST_ID),),
+    )
+    assert line["request_id"] == NGINX_REQUEST_ID
+
+
+def test_what_gunicorn_does_not_know_is_null_in_the_access_line():
+    line = access_line(query="", sent=None, REMOTE_ADDR="-")
+    assert line["query"] == ""
+    assert line["status"] == 200
+    missing = ("request_id", "bytes", "remote_addr", "forwarded_for", "user_agent")
+    assert {k: line[k] for k in missing} == dict.fromkeys(missing)
+
+
+def test_prometheus_scrapes_are_left_out_of_the_access_log():
+    assert access_line("/metrics", query="") is None
+    assert access_line("/metrics", query="name[]=x") is not None  # not what Prometheus asks
+    assert access_line("/metrics-and-more", query="")["path"] == "/metrics-and-more"
+
+
+def test_an_app_log_line_with_a_dict_argument_gets_no_access_fields():
+    record = logging.LogRecord(
+        "guidance", logging.INFO, __file__, 1, "%(what)s", ({"what": "m", "s": "200"},), None
+    )
+    line = formatted(record)
+    assert line["message"] == "m"
+    assert not set(ACCESS_FIELDS) & set(line) - {"request_id"}
 
 
 # Under gunicorn, as in production ----------------------------------------------------------------
@@ -446,6 +619,97 @@ def test_a_server_started_by_one_that_made_a_folder_makes_its_own(tmp_path):
     assert made_here == "True"
     assert folder != str(inherited)
     assert (inherited / "counter_1.db").exists()
+
+
+# The same, in this process: what gunicorn.conf.py's call leaves behind, seen from inside.
+@pytest.fixture
+def first_preparation(monkeypatch, tmp_path):
+    """prepare_multiprocess_dir() as if not yet called in this process, with no metrics
+    variables set, temporary folders made in tmp_path, and exit handlers kept in a list."""
+    import atexit
+    import tempfile
+
+    from eidguide import multiprocess
+
+    monkeypatch.setattr(multiprocess, "_prepared", None)
+    for name in (multiprocess.MULTIPROC_ENV, multiprocess.OWNER_ENV):
+        monkeypatch.setenv(name, "restored after the test")
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    exits = []
+    monkeypatch.setattr(atexit, "register", lambda *handler: exits.append(handler))
+    return multiprocess, exits
+
+
+def test_a_named_folder_is_emptied_but_what_its_links_point_to_is_kept(first_preparation, tmp_path):
+    multiprocess, exits = first_preparation
+    named, elsewhere = tmp_path / "metrics", tmp_path / "elsewhere"
+    (named / "old-worker").mkdir(parents=True)
+    (named / "old-worker" / "counter.db").write_bytes(b"stale")
+    (named / "gauge_livesum_12.db").write_bytes(b"stale")
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not ours")
+    (named / "link").symlink_to(elsewhere, target_is_directory=True)
+    os.environ[multiprocess.MULTIPROC_ENV] = str(named)
+    assert multiprocess.prepare_multiprocess_dir() == (named, False)
+    assert list(named.iterdir()) == []
+    assert (elsewhere / "keep.txt").read_text() == "not ours"
+    assert exits == []  # a named folder is the operator's: never removed
+
+
+def test_a_named_folder_that_does_not_exist_yet_is_made(first_preparation, tmp_path):
+    multiprocess, _exits = first_preparation
+    named = tmp_path / "run" / "metrics"
+    os.environ[multiprocess.MULTIPROC_ENV] = str(named)
+    assert multiprocess.prepare_multiprocess_dir() == (named, False)
+    assert named.is_dir()
+
+
+def test_without_a_name_a_fresh_folder_is_made_and_removed_by_its_maker_only(
+    first_preparation, tmp_path, monkeypatch
+):
+    multiprocess, exits = first_preparation
+    folder, made_here = multiprocess.prepare_multiprocess_dir()
+    assert made_here is True
+    assert folder.parent == tmp_path / "tmp"
+    assert folder.name.startswith("eidguide-metrics-")
+    assert folder.is_dir()
+    assert os.environ[multiprocess.MULTIPROC_ENV] == str(folder)
+    assert os.environ[multiprocess.OWNER_ENV] == str(os.getpid())
+    ((handler, *arguments),) = exits
+    (folder / "counter_7.db").write_bytes(b"a worker's")
+    maker = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: maker + 1)
+    handler(*arguments)  # a forked worker exits: the folder stays for the others
+    assert (folder / "counter_7.db").exists()
+    monkeypatch.setattr(os, "getpid", lambda: maker)
+    handler(*arguments)  # the process that made it exits
+    assert not folder.exists()
+    handler(*arguments)  # removed already (by an operator, or a second exit hook): no error
+
+
+def test_a_folder_made_by_the_parent_is_not_shared(first_preparation, tmp_path):
+    multiprocess, _exits = first_preparation
+    inherited = tmp_path / "parents"
+    inherited.mkdir()
+    (inherited / "counter_1.db").write_bytes(b"the parent's")
+    os.environ[multiprocess.MULTIPROC_ENV] = str(inherited)
+    os.environ[multiprocess.OWNER_ENV] = "1"
+    folder, made_here = multiprocess.prepare_multiprocess_dir()
+    assert made_here is True
+    assert folder != inherited
+    assert (inherited / "counter_1.db").exists()
+
+
+def test_a_second_call_changes_nothing(first_preparation, tmp_path):
+    # gunicorn reads its config again on SIGHUP while the workers go on writing.
+    multiprocess, _exits = first_preparation
+    os.environ[multiprocess.MULTIPROC_ENV] = str(tmp_path)
+    first = multiprocess.prepare_multiprocess_dir()
+    (tmp_path / "counter_9.db").write_bytes(b"written since")
+    assert multiprocess.prepare_multiprocess_dir() == first == (tmp_path, False)
+    assert (tmp_path / "counter_9.db").exists()
 
 
 def test_every_series_the_alerts_use_is_served():

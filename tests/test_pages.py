@@ -311,6 +311,79 @@ def test_healthz_answers_503_when_the_shared_cache_does_not(client, monkeypatch)
     }
 
 
+def healthz_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "guidance.views"]
+
+
+def test_healthz_names_the_failed_part_in_the_log(client, monkeypatch, caplog):
+    from guidance import views
+
+    def unreachable():
+        raise OSError("cache host gone")
+
+    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
+    monkeypatch.setattr(views.cache, "set", lambda *args, **kwargs: unreachable())
+    with caplog.at_level("WARNING", logger="guidance.views"):
+        assert client.get("/healthz").status_code == 503
+    assert healthz_warnings(caplog) == [
+        "Health check: the shared cache does not answer: cache host gone",
+        "Health check failed: cache error",
+    ]
+
+
+def test_healthz_answers_503_when_the_content_cannot_be_loaded(client, monkeypatch, caplog):
+    from guidance import views
+
+    def unloadable():
+        raise ValueError("a broken row")
+
+    monkeypatch.setattr(views, "current_content", unloadable)
+    with caplog.at_level("WARNING", logger="guidance.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["content"] == "error"
+    assert response.json()["failed"] == ["content"]
+    assert healthz_warnings(caplog) == [
+        "Health check: the content cannot be loaded: a broken row",
+        "Health check failed: content error",
+    ]
+
+
+def test_healthz_answers_503_when_no_milestone_is_published(client):
+    from guidance import content
+    from guidance.models import Milestone
+
+    Milestone.objects.update(published=False)
+    content.forget_cached_content()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["content"] == "empty"
+    assert response.json()["failed"] == ["content"]
+
+
+def test_healthz_answers_503_without_a_content_version(client, caplog):
+    from guidance.models import ContentVersion
+
+    ContentVersion.objects.all().delete()
+    with caplog.at_level("WARNING", logger="guidance.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: no content version"
+    assert healthz_warnings(caplog) == ["Health check failed: database error: no content version"]
+
+
+def test_healthz_logs_why_the_database_does_not_answer(client, monkeypatch, caplog):
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    with caplog.at_level("WARNING", logger="guidance.views"):
+        client.get("/healthz")
+    assert "Health check: the database does not answer: database down" in healthz_warnings(caplog)
+
+
 def test_healthz_is_not_redirected_to_https_for_a_plain_http_probe():
     from django.test import Client
 
@@ -355,3 +428,15 @@ def test_the_about_page_exists_in_both_languages(client, language, title):
     assert response.status_code == 200
     assert f"<h1>{title}</h1>" in response.content.decode()
     assert response.cookies == {}
+
+
+def test_the_timeline_links_to_the_other_audiences_timeline_for_the_same_day(client):
+    business = client.get("/en/timeline/?date=2023-07-01&audience=business").content.decode()
+    assert 'href="?date=2023-07-01"' in business
+    citizen = client.get("/en/timeline/?date=2023-07-01").content.decode()
+    assert 'href="?date=2023-07-01&amp;audience=business"' in citizen
+
+
+def test_the_timeline_marks_only_the_latest_passed_milestone_as_now(client):
+    html = client.get("/en/timeline/?date=2024-01-01").content.decode()
+    assert html.count('<span class="timeline__state">') == 1

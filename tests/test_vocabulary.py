@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -47,6 +47,8 @@ def test_no_code_copies_the_vocabulary(path):
 
 
 @given(st.integers(1000, 9999), st.integers(1000, 9999), st.integers(1000, 9999))
+@example(1900, 2098, 2099)  # a century that does not fit whole: one year past the end
+@example(1990, 2008, 2009)  # the same for a decade
 def test_the_year_pattern_matches_exactly_the_years_in_range(first, last, year):
     first, last = min(first, last), max(first, last)
     matches = re.fullmatch(year_pattern(first, last), str(year)) is not None
@@ -172,3 +174,22 @@ def test_the_api_language_is_the_accept_languages_never_the_cookies(header, cook
     response = visitor.get("/api/v1/milestones", headers={"accept-language": header})
     assert response.json()["lang"] == expected_language(header), header
     assert response["Content-Language"] == expected_language(header)
+
+
+@pytest.mark.parametrize(
+    ("language", "values", "text"),
+    [
+        ("en", ["en"], "“en”"),
+        ("en", ["en", "da"], "“en” or “da”"),
+        ("en", ["citizen", "business", "agency"], "“citizen”, “business” or “agency”"),
+        ("da", ["citizen", "business", "agency"], "„citizen“, „business“ eller „agency“"),
+    ],
+)
+def test_a_list_of_choices_reads_as_a_sentence(language, values, text):
+    """How every "choose one of" message names the choices, for one, two or more of them."""
+    from django.utils import translation
+
+    from guidance.vocabulary import one_of
+
+    with translation.override(language):
+        assert one_of(values) == text
