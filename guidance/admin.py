@@ -41,6 +41,13 @@ def stamp(moment) -> str:
     return moment.isoformat() if moment else ""
 
 
+def saved_at(moment) -> str:
+    """When a version was saved, as staff read it in a sentence: the day and a 24-hour time in
+    Copenhagen ("3 June 2027 14:05"; a "p.m." would end the sentence with two full stops)."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'H:i')}"
+
+
 def shown(value) -> str:
     """A field's value as staff read it in a message."""
     if value in (None, ""):
@@ -192,7 +199,7 @@ class ContentForm(forms.ModelForm):
         if latest is None:
             return message
         who = latest.history_user.get_username() if latest.history_user else gettext("someone")
-        when = formats.date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT")
+        when = saved_at(latest.history_date)
         message += " " + gettext("Last saved by %(who)s at %(when)s.") % {"who": who, "when": when}
         if latest.history_change_reason:
             message += " " + gettext("Reason: %(reason)s.") % {
@@ -288,7 +295,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason")
         historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
         if not reason and historic is not None:
-            when = formats.date_format(timezone.localtime(historic.history_date), "DATETIME_FORMAT")
+            when = saved_at(historic.history_date)
             reason = gettext("Reverted to the version of %(when)s") % {"when": when}
         if reason:
             obj._change_reason = reason

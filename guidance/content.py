@@ -21,7 +21,7 @@ import copy
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache, caches
@@ -32,7 +32,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from guidance.advice import Advice, VisitorSituation, advice_on
 from guidance.models import (
     ChangeNote,
     ContentVersion,
@@ -391,19 +390,6 @@ def _with_requirement(option: EnrollmentOption, requirement: Requirement) -> Enr
     shown = copy.copy(option)
     _set_requirements(shown, [requirement if row.pk == requirement.pk else row for row in rows])
     return shown
-
-
-def current_advice(day: date, audience: str, situation: VisitorSituation) -> Advice:
-    """The advice for a day, audience and situation, from the published guidance."""
-    content = current_content()
-    return advice_on(
-        day,
-        audience,
-        situation,
-        milestones=content.milestones,
-        options=content.options,
-        self_services=content.self_services,
-    )
 
 
 def content_changed() -> None:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # 14:05 in Copenhagen (summer time), as the admin shows it; after the seed's own history rows.
 SAVED_AT = datetime(2027, 6, 3, 12, 5, tzinfo=UTC)
-SHOWN_AT = "June 3, 2027, 2:05 p.m."
+SHOWN_AT = "3 June 2027 14:05"  # one full stop after it, not "p.m.."
 REFUSED = "Someone else saved this after you opened it, so your changes were not saved."
 AGAIN = "Check the fields below and save again to replace their version with yours."
 
