@@ -11,10 +11,8 @@ middleware, which still add their headers to every response.
 
 import hashlib
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from threading import Lock
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils.http import http_date
 from eidguide.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from guidance.content import current_content
 from guidance.dates import COPENHAGEN, today_in_copenhagen
+from guidance.lru import BoundedLRU
 from guidance.views import healthz
 
 HEALTH_PATH = "/healthz"
@@ -126,34 +125,7 @@ def cacheable(response: HttpResponse) -> bool:
     )
 
 
-class ResponseCache:
-    """A bounded, thread-safe LRU of rendered responses."""
-
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size = size
-        self.entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple) -> CachedResponse | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: CachedResponse) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-responses = ResponseCache()
+responses = BoundedLRU(MAX_ENTRIES)
 
 
 class PublicResponseCacheMiddleware:

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from guidance import content
 from guidance.advice import Advice, UnsuitableOption
 from guidance.context_processors import translated
+from guidance.lru import BoundedLRU
 from guidance.middleware import responses
 from guidance.models import Milestone
 from guidance.templatetags import memo
@@ -155,7 +156,7 @@ def test_keys_do_not_change_with_the_language(client):
 
 
 def test_kept_parts_are_bounded():
-    kept = memo.Fragments(size=2)
+    kept = BoundedLRU(size=2)
     for number in range(3):
         kept.put((number,), ((f"{number}",), ()))
     assert kept.get((0,)) is None

@@ -26,8 +26,6 @@ in production), keys by the text of its arguments and cannot leave holes for the
 
 import itertools
 import secrets
-from collections import OrderedDict
-from threading import Lock
 
 from django import template
 from django.core.signals import setting_changed
@@ -37,6 +35,8 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from guidance.lru import BoundedLRU
 
 register = template.Library()
 
@@ -48,34 +48,7 @@ _ids = itertools.count()
 _HOLE = f"\x00{secrets.token_hex(8)}\x00"
 
 
-class Fragments:
-    """A bounded, thread-safe LRU of rendered parts: key → (HTML, fresh node lists, ...)."""
-
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size = size
-        self.entries: OrderedDict[tuple, tuple] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple) -> tuple | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: tuple) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-fragments = Fragments()
+fragments = BoundedLRU(MAX_ENTRIES)
 enabled = True  # tests switch it off to compare pages rendered without it
 
 
