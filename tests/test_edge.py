@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tools import edge as edge_tools
-from tools.serve import ROOT, free_port, gunicorn, manage, production_env
+from tools.serve import ROOT, free_port, gunicorn, manage, prepare, production_env
 
 pytestmark = [
     pytest.mark.slow,
@@ -72,8 +72,7 @@ def stack(tmp_path_factory):
     )
     env.pop("XDG_RUNTIME_DIR", None)
     (folder / "home").mkdir()
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare(env)
     manage(
         "createsuperuser",
         "--noinput",

@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from eidguide.logs import JsonFormatter, RequestIdFilter, current_request_id
-from tools.serve import ROOT, free_port, manage, production_env, wait_until_healthy
+from tools.serve import ROOT, free_port, prepare, production_env, wait_until_healthy
 
 pytestmark = pytest.mark.django_db
 
@@ -451,8 +451,7 @@ def gunicorn_with_log(tmp_path):
     )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env["TMPDIR"] = str(tmp_path)
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare(env)
     log_path = tmp_path / "stdout.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

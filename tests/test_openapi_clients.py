@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tools.openapi_tools import NPM_TOOLS, node_bin, node_tool, python_client_generator
-from tools.serve import gunicorn, manage, production_env
+from tools.serve import gunicorn, prepare, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +26,7 @@ def live(tmp_path_factory):
     """The app as production serves it, on a fresh SQLite with the seed."""
     database = tmp_path_factory.mktemp("clients-db") / "db.sqlite3"
     env = production_env(DATABASE_URL=f"sqlite:///{database}")
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare(env)
     with gunicorn(env, workers=2) as server:
         yield server.url
 

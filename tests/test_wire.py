@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from tools.serve import gunicorn, manage, production_env
+from tools.serve import gunicorn, prepare, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +26,7 @@ URLS = [
 def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("wire-db") / "db.sqlite3"
     env = production_env(DATABASE_URL=f"sqlite:///{database}")
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare(env)
     with gunicorn(env, workers=1) as running:
         host, port = running.url.removeprefix("http://").split(":")
         yield host, int(port)

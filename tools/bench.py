@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from tools.edge import edge, ensure_nginx
-from tools.serve import free_port, gunicorn, manage, production_env
+from tools.serve import free_port, gunicorn, prepare, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -159,8 +159,7 @@ def main() -> None:
         raise SystemExit(reason)
     workdir = Path(tempfile.mkdtemp(prefix="eidguide-bench-"))
     env = production_env(DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}", PROXY_COUNT="1")
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare(env)
     cold_script = workdir / "cold.lua"
     cold_script.write_text(COLD_SCRIPT)
     disk_port, disk_block = static_server(ROOT / "staticfiles")

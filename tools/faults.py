@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tools.serve import ROOT, ProxiedClient, free_port, gunicorn, manage, production_env
+from tools.serve import ROOT, ProxiedClient, free_port, gunicorn, manage, prepare, production_env
 
 PASSWORD = "fault-drill-password-42"  # noqa: S105  (throw-away staff on a throw-away site)
 STAFF = ("ann", "bob", "cid", "dan")
@@ -176,8 +176,7 @@ def site(database_url: str = "", cache_url: str = "", workers: int = 2, migrate_
             env["CACHE_URL"] = cache_url
         setup = {**env, "DATABASE_URL": migrate_url or database_url}
         setup.pop("CACHE_URL", None)
-        manage("migrate", "--noinput", "-v0", env=setup)
-        manage("collectstatic", "--noinput", "-v0", env=setup)
+        prepare(setup)
         for name in STAFF:
             manage(
                 "createsuperuser", "--noinput", "-v0", "--username", name,

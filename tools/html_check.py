@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tools.node import npm_ci
 from tools.public_pages import public_paths
-from tools.serve import ROOT, gunicorn, manage, production_env
+from tools.serve import ROOT, gunicorn, prepare, production_env
 
 TOOL = ROOT / "tools/vnu"
 VNU = TOOL / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -52,8 +52,7 @@ def main() -> int:
     npm_ci(TOOL, needed=VNU)
     with tempfile.TemporaryDirectory(prefix="eidguide-html-") as workdir:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
-        manage("migrate", "--noinput", "-v0", env=env)
-        manage("collectstatic", "--noinput", "-v0", env=env)
+        prepare(env)
         pages = public_paths(SEED_MILESTONE_DAYS)
         files = {}
         with gunicorn(env, workers=2) as server:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from tools.node import node_bin, npm_ci
-from tools.serve import ROOT, gunicorn, manage, production_env
+from tools.serve import ROOT, gunicorn, prepare, production_env
 
 TOOL = ROOT / "tools/lighthouse"
 LIGHTHOUSE = TOOL / "node_modules/lighthouse/cli/index.js"
@@ -67,8 +67,7 @@ def main() -> int:
     artifacts.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="eidguide-audit-") as workdir:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
-        manage("migrate", "--noinput", "-v0", env=env)
-        manage("collectstatic", "--noinput", "-v0", env=env)
+        prepare(env)
         failed = False
         with gunicorn(env) as server:
             for path in PAGES:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tools.serve import ROOT, gunicorn, manage, production_env
+from tools.serve import ROOT, add_superuser, gunicorn, manage, prepare, production_env
 
 CHROMIUM = "/usr/bin/chromium"
 PAGES = {
@@ -71,18 +71,9 @@ def main() -> int:
     artifacts.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="eidguide-shots-") as workdir:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
-        manage("migrate", "--noinput", "-v0", env=env)
-        manage("collectstatic", "--noinput", "-v0", env=env)
+        prepare(env)
         manage("shell", "-c", MAKE_DUE, env=env)
-        manage(
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            "editor",
-            "--email",
-            "e@example.org",
-            env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
-        )
+        add_superuser(env, "editor", STAFF_PASSWORD)
         with gunicorn(env, workers=2) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]

@@ -60,6 +60,21 @@ def manage(*args: str, env: dict) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def prepare(env: dict) -> None:
+    """What a release does before serving: migrate the database (the seed included) and collect
+    the static files."""
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+
+def add_superuser(env: dict, username: str, password: str) -> None:
+    """A superuser for the admin, as an operator creates the first one."""
+    manage(
+        "createsuperuser", "--noinput", "--username", username, "--email", "e@example.org",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Server:
     url: str

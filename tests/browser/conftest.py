@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.must_run import in_ci
-from tools.serve import gunicorn, manage, production_env
+from tools.serve import add_superuser, gunicorn, manage, prepare, production_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,17 +51,8 @@ def site(tmp_path_factory):
     """The app as production serves it: gunicorn, DEBUG off, a fresh SQLite with the seed."""
     database = tmp_path_factory.mktemp("browser-db") / "db.sqlite3"
     env = production_env(DATABASE_URL=f"sqlite:///{database}")
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    manage(
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        "editor",
-        "--email",
-        "e@example.org",
-        env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
-    )
+    prepare(env)
+    add_superuser(env, "editor", STAFF_PASSWORD)
     # Issue 16's roles: someone who prepares (Editors) and someone who publishes (Publishers).
     roles = (
         "from django.contrib.auth.models import Group, User\n"
