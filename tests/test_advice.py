@@ -17,6 +17,7 @@ from guidance.advice import (
     status_on,
     timeline_on,
 )
+from guidance.forms import AdviceForm
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 from tests import factories
 
@@ -291,3 +292,30 @@ def test_timeline_states_are_a_fixed_vocabulary():
     entries = timeline_on(LAUNCH - DAY, "citizen", milestones())
     assert entries[0].state == TimelineState.MARKER
     assert all(e.state == TimelineState.UPCOMING for e in entries[1:])
+
+
+@pytest.mark.parametrize(
+    ("asked", "situation"),
+    [
+        ({}, VisitorSituation()),
+        ({"passport": "yes"}, VisitorSituation(passport=True)),
+        ({"smartphone": "yes"}, VisitorSituation(smartphone=True)),
+        ({"passport": "no", "smartphone": "yes"}, VisitorSituation(False, True)),
+        ({"passport": "yes", "smartphone": "no"}, VisitorSituation(True, False)),
+    ],
+)
+def test_the_forms_yes_and_no_reach_the_rules_as_the_visitor_said(asked, situation):
+    form = AdviceForm(asked)
+    assert form.is_valid(), form.errors
+    assert form.situation() == situation
+
+
+def test_a_visitor_who_says_yes_on_the_page_sees_the_way_they_can_use_first(client):
+    factories.option(order=1, name_en="Citizen service centre")
+    factories.option(
+        order=2, name_en="The MitID app", requirements=(factories.requirement("passport"),)
+    )
+    page = client.get("/en/", {"date": "2023-10-31", "passport": "yes"}).content.decode()
+    assert page.index("The MitID app") < page.index("Citizen service centre")
+    page = client.get("/en/", {"date": "2023-10-31"}).content.decode()
+    assert page.index("Citizen service centre") < page.index("The MitID app")

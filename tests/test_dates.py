@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from guidance.dates import DateError, parse_date, today_in_copenhagen
+from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
+from guidance.forms import AdviceForm
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,17 @@ def test_summer_time_moves_midnight_to_22_utc():
 def test_only_spaces_beyond_the_length_limit_are_too_long_not_empty():
     with pytest.raises(DateError, match="too long"):
         parse_date(" " * 41)
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t", " " * MAX_DATE_LENGTH])
+def test_a_blank_date_up_to_the_length_limit_asks_about_today(blank):
+    form = AdviceForm({"date": blank})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["date"] is None
+    assert form.is_today()
+
+
+def test_a_blank_date_beyond_the_length_limit_is_refused_as_too_long():
+    form = AdviceForm({"date": " " * (MAX_DATE_LENGTH + 1)})
+    assert not form.is_valid()
+    assert "too long" in form.errors["date"][0]

@@ -145,6 +145,16 @@ def test_without_a_content_key_nothing_is_kept():
     assert len(memo.fragments.entries) == 1
 
 
+def test_two_parts_with_the_same_values_each_keep_their_own_html():
+    """Two memos naming the same values (in one page or two) are different parts."""
+    header = Template("{% load memo %}{% memo audience %}<h1>{{ audience }}</h1>{% endmemo %}")
+    footer = Template("{% load memo %}{% memo audience %}<p>footer</p>{% endmemo %}")
+    context = {"content_key": (1, None), "audience": "citizen"}
+    assert header.render(Context(context)) == "<h1>citizen</h1>"
+    assert footer.render(Context(context)) == "<p>footer</p>"
+    assert header.render(Context(context)) == "<h1>citizen</h1>"
+
+
 def test_keys_do_not_change_with_the_language(client):
     """A lazy translation's hash follows the active language: kept as text, a key stays findable
     (an LRU evicting under another language would otherwise fail)."""
