@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from guidance.models import EnrollmentOption, Milestone
+from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement
 from tests.test_admin import change_form, closing
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +239,26 @@ def test_a_revert_names_the_version_it_restored_in_the_history():
     latest = closing().history.order_by("-history_id").first()  # saved after 2027's, today
     assert latest.history_change_reason == f"Reverted to the version of {SHOWN_AT}"
     assert closing().title_en == "Bob’s"
+
+
+def test_an_editor_may_not_publish_a_note_about_a_requirement_but_may_fix_its_wording(client):
+    """A requirement has no "Published" box: it is shown wherever a way needs it, so a public
+    note about it is published at once, which is for publishers."""
+    user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    requirement = Requirement.objects.get(situation="passport")
+    url = f"/admin/guidance/requirement/{requirement.pk}/change/"
+    fields = change_form(client, "requirement", requirement.pk)
+    noted = {**fields, "name_en": ["A Danish passport (new)"], "change_kind": ["note"]}
+    noted |= {"note_en": ["New wording."], "note_da": ["Ny ordlyd."]}
+    response = client.post(url, noted)
+    assert response.status_code == 200
+    assert "Only a publisher can publish this change" in response.content.decode()
+    assert Requirement.objects.get(pk=requirement.pk).name_en == requirement.name_en
+    assert not ChangeNote.objects.filter(note_en="New wording.").exists()
+
+    minor = {**fields, "name_en": ["A Danish passport (new)"], "change_kind": ["minor"]}
+    response = client.post(url, minor)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Requirement.objects.get(pk=requirement.pk).name_en == "A Danish passport (new)"
