@@ -119,6 +119,20 @@ def test_the_editorial_pass_is_in_each_changed_rows_history_and_matches_the_row(
     assert Requirement.objects.get(slug="smartphone").history.count() == 1  # unchanged rows
 
 
+@pytest.mark.django_db
+def test_the_seeds_history_holds_its_review_dates_whatever_day_it_was_migrated():
+    """A history row is the row as it was: the seed was reviewed on 25 November 2026 and is due
+    again a year later, in its history too (not a year from the day the database was made)."""
+    for model in (Milestone, EnrollmentOption, Requirement, SelfService):
+        for row in model.objects.all():
+            assert (row.last_reviewed_on, row.review_by) == (date(2026, 11, 25), date(2027, 11, 25))
+            for entry in row.history.all():
+                assert (entry.last_reviewed_on, entry.review_by) == (
+                    row.last_reviewed_on,
+                    row.review_by,
+                ), entry.history_change_reason
+
+
 # The seed against the source text (a copy of shared/sources/ is kept in tests/sources/).
 
 SOURCES = Path(__file__).resolve().parent / "sources"
