@@ -21,6 +21,7 @@ follows redirects, and any HTTP status from 400 up, a timeout or a connection er
 """
 
 import hashlib
+import http.client
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -102,6 +103,8 @@ def fetch_page(url: str, timeout: float | None = None) -> str:
         raise SourceUnavailable(f"HTTP {error.code}") from error
     except urllib.error.URLError as error:
         raise SourceUnavailable(str(error.reason)) from error
+    except http.client.HTTPException as error:  # not HTTP at all, or a broken answer
+        raise SourceUnavailable(f"invalid HTTP answer: {type(error).__name__}") from error
     except (TimeoutError, OSError, ValueError) as error:
         raise SourceUnavailable(str(error) or type(error).__name__) from error
     try:

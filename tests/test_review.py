@@ -252,6 +252,36 @@ def test_check_content_reports_a_page_slower_than_the_timeout(official, watched_
     assert "does not answer (timed out)" in output
 
 
+def test_check_content_reports_a_server_that_does_not_answer_in_http(watched_on):
+    """A port that answers, but not in HTTP (a status line urllib cannot read), is a link that
+    does not answer, not a crash of the check."""
+    import socketserver
+
+    class NotHttp(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.rfile.readline()
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), NotHttp)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        reviewed_today()
+        url = f"http://127.0.0.1:{server.server_address[1]}/nemid"
+        Milestone.objects.update(source_url=url)
+        status, output = check()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 1
+    unreachable = [line for line in output.splitlines() if line.startswith("UNREACHABLE")]
+    assert len(unreachable) == Milestone.objects.count()
+    assert (
+        f"the official link {url} does not answer (invalid HTTP answer: BadStatusLine)"
+        in (unreachable[0])
+    )
+
+
 def test_check_content_follows_redirects(official, watched_on):
     reviewed_today()
     moved = official.serve("/old", "", status=301, Location=official.url("/nemid"))
