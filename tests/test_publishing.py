@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
 from django.utils.http import parse_http_date
@@ -722,3 +722,145 @@ def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(edi
         assert "Only a publisher can publish this change" in response.content.decode()
     assert closing().publish_from == MOMENT
     assert notes_about(milestone).get().published_at == MOMENT
+
+
+def test_the_preview_answers_for_the_chosen_date_or_for_today_without_one(editor):
+    milestone = closing()
+    fields = milestone_form(milestone)
+    html = editor.post(preview_url(milestone), preview_fields(fields)).content.decode()
+    assert "NemID on 1 January 2024" in html
+    assert "NemID today" not in html
+    response = editor.post(preview_url(milestone), {**fields, "_preview_audience": "citizen"})
+    assert response.status_code == 200
+    assert "NemID today" in response.content.decode()
+
+
+def test_a_preview_shows_every_other_row_as_citizens_see_it(editor):
+    milestone = closing()
+    fields = milestone_form(milestone, title_en="An unsaved title")
+    html = editor.post(preview_url(milestone), preview_fields(fields)).content.decode()
+    assert "An unsaved title" in html
+    assert "NemID closes<" not in html  # the stored version is replaced, not shown as well
+    assert "NemID is launched" in html
+    assert "NemID service is limited" in html
+    fields = milestone_form(milestone, date="2023-12-01", title_en="A new one")
+    html = editor.post(preview_url(), preview_fields(fields)).content.decode()
+    assert "A new one" in html
+    assert "NemID is launched" in html
+
+
+FOR_BUSINESSES = '<span class="answer__audience">for businesses</span>'
+
+
+def test_the_preview_answers_for_the_chosen_audience_or_else_the_rows_own(editor):
+    citizens = closing()
+    fields = milestone_form(citizens)
+    chosen = editor.post(preview_url(citizens), preview_fields(fields, audience="business"))
+    assert FOR_BUSINESSES in chosen.content.decode()
+    businesses = Milestone.objects.get(audience="business", date=date(2023, 10, 31))
+    fields = {**milestone_form(businesses), "_preview_date": "2024-01-01"}
+    assert FOR_BUSINESSES in editor.post(preview_url(businesses), fields).content.decode()
+    requirement = Requirement.objects.get(slug="smartphone")  # a row for no one audience
+    fields = {"slug": "smartphone", "situation": "smartphone", "name_en": "A mobile phone"}
+    fields |= {"name_da": requirement.name_da, "_preview_date": "2024-01-01"}
+    response = editor.post(preview_url(requirement), fields)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A mobile phone" in html
+    assert FOR_BUSINESSES not in html
+
+
+def test_the_preview_is_in_the_admins_language_when_none_offered_is_chosen(editor):
+    milestone = closing()
+    fields = milestone_form(milestone, summary_da="Et ugemt resumé.")
+    danish = {"accept-language": "da"}
+    for language in ({}, {"_preview_language": "de"}):
+        response = editor.post(
+            preview_url(milestone),
+            {**fields, "_preview_date": "2024-01-01", **language},
+            headers=danish,
+        )
+        assert response.status_code == 200
+        assert response["Content-Language"] == "da"
+        assert "Et ugemt resumé." in response.content.decode()
+
+
+def test_search_engines_are_told_never_to_index_a_preview(editor):
+    milestone = closing()
+    shown = editor.post(preview_url(milestone), preview_fields(milestone_form(milestone)))
+    invalid = editor.post(
+        preview_url(milestone), preview_fields(milestone_form(milestone, title_en=""))
+    )
+    opened = editor.get(preview_url(milestone))
+    assert [shown.status_code, invalid.status_code, opened.status_code] == [200, 400, 400]
+    for response in (shown, invalid, opened):
+        assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_preview_not_opened_from_the_form_says_how_to_open_it(editor):
+    response = editor.get(preview_url(closing()))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>The preview could not be made</h1>" in html
+    assert "<li>Open the preview from the form&#x27;s button.</li>" in html
+    assert "editor" in html.split('id="user-tools"', 1)[1].split("</div>", 1)[0]  # still logged in
+    danish = editor.get(preview_url(closing()), headers={"accept-language": "da"}).content.decode()
+    assert "<h1>Forhåndsvisningen kunne ikke laves</h1>" in danish
+    assert "<li>Åbn forhåndsvisningen med knappen i formularen.</li>" in danish
+
+
+def test_a_preview_of_a_row_that_clashes_with_another_says_so_as_a_whole(editor):
+    fields = milestone_form(closing(), title_en="A second closing the same day")
+    response = editor.post(preview_url(), preview_fields(fields))
+    assert response.status_code == 400
+    assert "<li>This audience already has a milestone on that day.</li>" in (
+        response.content.decode()
+    )
+
+
+def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(client):
+    viewer = User.objects.create_user("viewer", password="a-long-test-password-6", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
+    client.force_login(viewer)
+    milestone = closing()
+    fields = preview_fields(milestone_form(milestone, summary_en="A change they may not make."))
+    response = client.post(preview_url(milestone), fields)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert milestone.summary_en in html
+    assert "A change they may not make." not in html
+
+
+def test_an_editor_previews_a_change_only_a_publisher_may_publish(editor):
+    """A preview saves nothing, so what an editor may not publish (a public note, a new row
+    made visible) is previewed all the same; the note need not be written yet."""
+    milestone = closing()
+    noted = milestone_form(milestone, title_en="A big change", change_kind="note")
+    response = editor.post(preview_url(milestone), preview_fields(noted))
+    assert response.status_code == 200
+    assert "A big change" in response.content.decode()
+    new = milestone_form(milestone, date="2023-12-01", title_en="A new visible one")
+    response = editor.post(preview_url(), preview_fields(new))
+    assert response.status_code == 200
+    assert "A new visible one" in response.content.decode()
+
+
+def test_a_requirement_is_previewed_beside_the_other_requirements_of_its_ways(editor):
+    passport = Requirement.objects.get(slug="danish-passport")
+    fields = {"slug": passport.slug, "situation": passport.situation, "name_da": passport.name_da}
+    fields["name_en"] = "A Danish passport, still valid"
+    html = editor.post(preview_url(passport), preview_fields(fields)).content.decode()
+    assert "A Danish passport, still valid" in html
+    assert "A smartphone" in html  # the way's other requirement
+
+
+def test_a_new_requirement_is_previewed_in_no_way_yet(editor):
+    first = Requirement.objects.get(pk=1)  # a new row is not mistaken for the first one stored
+    assert EnrollmentOption.objects.filter(requirements=first, published=True).exists()
+    fields = {"slug": "a-new-requirement", "situation": "", "name_en": "A new requirement"}
+    fields["name_da"] = "Et nyt krav"
+    response = editor.post(preview_url(model="requirement"), preview_fields(fields))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert first.name_en in html
+    assert "A new requirement" not in html

@@ -2,7 +2,7 @@
 and "checked on" under every answer, the updates page, and the Atom feeds per language."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import feedparser
 import pytest
@@ -234,6 +234,9 @@ def test_the_feed_is_valid_atom_with_a_title_and_absolute_https_links_on_the_hos
     assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
     assert parsed.version == "atom10"
     assert parsed.feed.title == "Updates to the eID guide"
+    assert parsed.feed.subtitle == (
+        "What changed in the eID guide, and when. Typo fixes are not listed."
+    )
     links = {link.rel: link.href for link in parsed.feed.links}
     assert links == {
         "alternate": "https://localhost/en/updates/",
@@ -246,6 +249,9 @@ def test_the_feed_is_valid_atom_with_a_title_and_absolute_https_links_on_the_hos
 def test_the_danish_feed_is_in_danish(client):
     response, parsed = feed(client, "da")
     assert parsed.feed.title == "Opdateringer af eID-guiden"
+    assert parsed.feed.subtitle == (
+        "Det har vi ændret i eID-guiden, og hvornår. Rettelser af stavefejl er ikke med."
+    )
     assert parsed.feed.language == "da"
     assert response["Content-Language"] == "da"
     assert parsed.entries[0].title == "Første udgave."
@@ -281,6 +287,23 @@ def test_feed_entry_ids_are_tag_uris_that_survive_edits_of_the_note():
     assert after["New text."] == before["Old text."]
     assert after["First published."] == before["First published."]
     assert danish["Gammel tekst."] == f"tag:localhost,2026-11-26:updates/da/{written.pk}"
+
+
+def test_the_feed_is_built_from_the_content_its_cache_key_names(client, monkeypatch):
+    """A note going live between the response cache's lookup and the feed is not put in the
+    answer kept under the key of the content before it."""
+    import guidance.middleware
+    from guidance.content import current_content
+
+    scheduled = datetime(2026, 12, 1, 17, tzinfo=UTC)
+    note(scheduled, en="Scheduled news.", da="Planlagt nyhed.")
+    with time_machine.travel(scheduled - timedelta(seconds=1), tick=False):
+        before = current_content()
+    with time_machine.travel(scheduled, tick=False):
+        assert "Scheduled news." in [row.note_en for row in current_content().notes]
+        monkeypatch.setattr(guidance.middleware, "current_content", lambda: before)
+        _response, parsed = feed(client)
+    assert "Scheduled news." not in [entry.title for entry in parsed.entries]
 
 
 def test_the_feed_is_open_data_readable_from_any_origin(client):
