@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.utils import formats, translation
 
 from guidance.dates import today_in_copenhagen
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
@@ -317,6 +318,43 @@ def test_check_content_exits_with_status_1_from_the_command_line(watched_on):
     assert exit.value.code == 1
 
 
+def test_check_content_goes_on_past_a_row_without_a_link(official, watched_on):
+    reviewed_today()
+    first = Milestone.objects.order_by("pk")[0]
+    Milestone.objects.filter(pk=first.pk).update(source_url="")
+    official.serve("/nemid", page("30 November 2023"))
+    status, output = check()
+    assert status == 1
+    changed = [line for line in output.splitlines() if line.startswith("CHANGED")]
+    assert len(changed) == Milestone.objects.count() - 1 + EnrollmentOption.objects.count()
+
+
+def test_a_changed_page_of_a_row_never_reviewed_says_the_review_day_is_unknown(
+    official, watched_on
+):
+    reviewed_today()
+    row = closing()
+    Milestone.objects.filter(pk=row.pk).update(last_reviewed_on=None)
+    official.serve("/nemid", page("30 November 2023"))
+    status, output = check()
+    assert status == 1
+    assert (
+        f"CHANGED: milestone {row.pk} “{row}”: the official page {watched_on} has changed since "
+        "the review on ?; check the row against it, then use “Mark as reviewed”. "
+        f"https://localhost/admin/guidance/milestone/{row.pk}/change/"
+    ) in output.splitlines()
+
+
+def test_check_content_help_explains_the_timeout(capsys):
+    with pytest.raises(SystemExit) as exit:
+        execute_from_command_line(["manage.py", "check_content", "--help"])
+    assert exit.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "--timeout TIMEOUT Seconds to wait for each official page (default: SOURCE_CHECK_TIMEOUT)."
+    ) in text
+
+
 # Mark as reviewed
 
 
@@ -338,10 +376,34 @@ def viewer(client):
     return user
 
 
+@pytest.fixture
+def admin_urls_built_now():
+    """The site's URLs built afresh for this test, the admin's included, rather than the ones
+    built when the URLconf was first loaded: what the admin offers is what it offers now."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import eidguide.urls
+
+    importlib.reload(eidguide.urls)
+    clear_url_caches()
+    yield
+    importlib.reload(eidguide.urls)
+    clear_url_caches()
+
+
+def again() -> str:
+    """The next review day as the admin's messages write it: a year from today."""
+    with translation.override("en"):
+        return formats.date_format(today_in_copenhagen() + timedelta(days=365))
+
+
 def mark_url(row) -> str:
     return f"/admin/guidance/{row._meta.model_name}/{row.pk}/mark-reviewed/"
 
 
+@pytest.mark.usefixtures("admin_urls_built_now")
 def test_an_editor_marks_a_row_reviewed_from_its_form(client, editor, official, watched_on):
     row = closing()
     Milestone.objects.filter(pk=row.pk).update(last_reviewed_on=None, source_fingerprint="")
@@ -352,7 +414,9 @@ def test_an_editor_marks_a_row_reviewed_from_its_form(client, editor, official, 
     assert row.review_by == today + timedelta(days=365)
     assert row.source_fingerprint == fingerprint(page())
     assert response.redirect_chain[-1][0] == f"/admin/guidance/milestone/{row.pk}/change/"
-    assert "Marked 1 row as reviewed today." in response.content.decode()
+    assert (
+        f'<li class="success">Marked 1 row as reviewed today. Review it again by {again()}.</li>'
+    ) in response.content.decode()
     latest = row.history.first()
     assert latest.history_change_reason == "Marked as reviewed"
     assert latest.history_user == editor
@@ -375,9 +439,23 @@ def test_a_failed_fetch_still_marks_reviewed_but_says_no_fingerprint_was_recorde
     assert row.last_reviewed_on == today_in_copenhagen()
     assert row.source_fingerprint == ""
     html = response.content.decode()
-    assert f"The official page {dead} did not answer (HTTP 404), so its fingerprint was not " in (
-        html
-    )
+    assert (
+        f'<li class="warning">The official page {dead} did not answer (HTTP 404), so its '
+        "fingerprint was not recorded. The daily check cannot notice changes to that page until "
+        "you mark the rows that use it as reviewed again while it answers.</li>"
+    ) in html
+
+
+def test_an_editor_reading_the_admin_in_danish_is_told_in_danish(client, editor, official):
+    row = closing()
+    dead = official.url("/gone")
+    Milestone.objects.filter(pk=row.pk).update(source_url=dead)
+    response = client.post(mark_url(row), follow=True, headers={"accept-language": "da"})
+    assert (
+        f'<li class="warning">Den officielle side {dead} svarede ikke (HTTP 404), så dens '
+        "fingeraftryk blev ikke gemt. Det daglige tjek kan ikke se ændringer på siden, før du "
+        "markerer de rækker, der bruger den, som gennemgået igen, mens den svarer.</li>"
+    ) in response.content.decode()
 
 
 def test_a_row_without_a_link_is_marked_reviewed_without_a_fingerprint(client, editor):
@@ -397,7 +475,9 @@ def test_the_list_action_marks_every_chosen_row_reviewed(client, editor, officia
         {"action": "mark_as_reviewed", "_selected_action": [row.pk for row in rows]},
         follow=True,
     )
-    assert "Marked 2 rows as reviewed today." in response.content.decode()
+    assert (
+        f'<li class="success">Marked 2 rows as reviewed today. Review them again by {again()}.</li>'
+    ) in response.content.decode()
     assert official.requests == ["/nemid"]  # one page, fetched once
     marked = EnrollmentOption.objects.exclude(last_reviewed_on=None)
     assert set(marked.values_list("pk", flat=True)) == {row.pk for row in rows}
@@ -510,3 +590,35 @@ def test_a_form_opened_before_the_review_is_refused_rather_than_undoing_it(clien
     assert "Someone else saved this after you opened it" in response.content.decode()
     row.refresh_from_db()
     assert row.last_reviewed_on == today_in_copenhagen()
+
+
+def test_the_review_list_names_the_kind_and_official_page_of_each_row(client, editor):
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(
+        review_by=today_in_copenhagen() - timedelta(days=1), source_url="https://www.nemid.nu/"
+    )
+    html = client.get("/admin/review-due/").content.decode()
+    assert "<title>Rows to review | eID guide admin</title>" in html
+    assert "<h1>Rows to review</h1>" in html
+    assert "<strong>editor</strong>" in html  # the admin's header greets whoever is signed in
+    row = html[html.index(f"/admin/guidance/milestone/{milestone.pk}/change/") :]
+    row = " ".join(row[: row.index("</tr>")].split())
+    assert "<td>Milestone</td>" in row
+    link = '<a href="https://www.nemid.nu/" rel="noreferrer">https://www.nemid.nu/</a>'
+    assert f"<td>{link}</td>" in row
+
+
+def test_the_review_list_is_open_to_staff_who_may_only_change_rows(client):
+    """The change permission lets one see rows in the admin, even without the view permission."""
+    user = User.objects.create_user("changer", password="a-long-test-password-4", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="change_milestone"))
+    client.force_login(user)
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(
+        review_by=today_in_copenhagen() - timedelta(days=1)
+    )
+    response = client.get("/admin/review-due/")
+    assert response.status_code == 200
+    assert f'<a href="/admin/guidance/milestone/{milestone.pk}/change/">' in (
+        response.content.decode()
+    )
