@@ -2,6 +2,7 @@
 the list of rows to review, and ``manage.py check_content`` against a local HTTP server whose
 pages change between runs."""
 
+import hashlib
 import threading
 import time
 from datetime import timedelta
@@ -15,7 +16,13 @@ from django.utils import formats, translation
 
 from guidance.dates import today_in_copenhagen
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
-from guidance.sources_check import fingerprint, mark_reviewed, review_state, rows_to_review
+from guidance.sources_check import (
+    MAX_PAGE_BYTES,
+    fingerprint,
+    mark_reviewed,
+    review_state,
+    rows_to_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +37,25 @@ def page(day: str = "31 October 2023", noise: str = "a") -> str:
 
 
 class Official:
-    """A local stand-in for the official sites: path -> (status, body, headers); counts requests."""
+    """A local stand-in for the official sites: path -> (status, body, headers); records the
+    requests (paths, and the headers of each)."""
 
     def __init__(self):
-        self.pages: dict[str, tuple[int, str, dict]] = {}
+        self.pages: dict[str, tuple[int, str | bytes, dict]] = {}
         self.requests: list[str] = []
+        self.request_headers: list[dict[str, str]] = []
         self.delay = 0.0
         official = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 official.requests.append(self.path)
+                official.request_headers.append(dict(self.headers))
                 time.sleep(official.delay)
                 status, body, headers = official.pages.get(self.path, (404, "Not found", {}))
-                data = body.encode()
+                data = body if isinstance(body, bytes) else body.encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -63,7 +73,7 @@ class Official:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def serve(self, path: str, body: str, status: int = 200, **headers) -> str:
+    def serve(self, path: str, body: str | bytes, status: int = 200, **headers) -> str:
         self.pages[path] = (status, body, headers)
         return self.url(path)
 
@@ -136,6 +146,24 @@ def test_the_fingerprint_is_sha256_hex():
     assert int(fingerprint(page()), 16) >= 0
 
 
+def test_the_fingerprint_is_sha256_of_the_visible_text_with_whitespace_collapsed():
+    """So that anyone can check one by hand: `printf %s TEXT | sha256sum`."""
+    text = "NemID NemID closes on 31 October 2023."
+    assert fingerprint(page()) == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_fingerprint_reads_character_references_as_the_characters():
+    assert fingerprint("<p>Søg &amp; find</p>") == fingerprint("<p>S&oslash;g &#38; find</p>")
+    assert fingerprint("<p>S&oslash;g</p>") != fingerprint("<p>S&aring;g</p>")
+
+
+def test_the_fingerprint_ignores_a_head_whatever_it_holds_before_its_title():
+    def head(title: str) -> str:
+        return f"<head><style>p {{}}</style><title>{title}</title></head><body><p>NemID</p>"
+
+    assert fingerprint(head("Old title")) == fingerprint(head("New title"))
+
+
 # Review states
 
 
@@ -161,7 +189,9 @@ def test_check_content_exits_0_when_all_is_current(watched_on):
     reviewed_today()
     status, output = check()
     assert status == 0
-    assert "The content is current" in output
+    assert output == (
+        "The content is current: nothing is overdue, and every official page answers unchanged.\n"
+    )
 
 
 def test_check_content_reports_an_official_page_that_changed_since_the_review(official, watched_on):
@@ -207,6 +237,7 @@ def test_check_content_reports_an_overdue_row(watched_on):
         "then use “Mark as reviewed”. "
         f"https://localhost/admin/guidance/selfservice/{service.pk}/change/"
     )
+    assert output.splitlines()[1:] == ["1 problem with the content: see above."]
 
 
 def test_check_content_does_not_report_a_row_due_today(watched_on):
@@ -355,6 +386,64 @@ def test_check_content_help_explains_the_timeout(capsys):
     ) in text
 
 
+def test_check_content_says_who_is_asking_and_for_what(official, watched_on):
+    reviewed_today()
+    official.request_headers.clear()
+    check()
+    assert official.request_headers[0]["User-Agent"] == (
+        "eID-guide-content-check/1 (+https://localhost/)"
+    )
+    assert official.request_headers[0]["Accept"] == (
+        "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+    )
+
+
+def test_check_content_waits_for_each_page_as_long_as_the_setting_says(
+    settings, official, watched_on
+):
+    reviewed_today()
+    settings.SOURCE_CHECK_TIMEOUT = 0.2
+    official.delay = 1.0
+    status, output = check()
+    assert status == 1
+    assert "does not answer (timed out)" in output
+
+
+def test_check_content_reads_the_first_5_mib_of_a_page(official, watched_on):
+    """An official page is far smaller; a larger answer is read no further than that."""
+
+    def huge(tail: str) -> str:
+        return f"<p>NemID closes on 31 October 2023.</p><p>{'x' * MAX_PAGE_BYTES}</p><p>{tail}</p>"
+
+    official.serve("/nemid", huge("the end"))
+    reviewed_today()
+    official.serve("/nemid", huge("another end"))
+    assert check()[0] == 0
+    official.serve("/nemid", huge("another end").replace("31 October", "30 November"))
+    assert check()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text"),
+    [
+        ("text/html; charset=iso-8859-1", "<p>Udløb</p>".encode("latin-1"), "<p>Udløb</p>"),
+        ("text/html", "<p>Udløb</p>".encode(), "<p>Udløb</p>"),
+        ("text/html; charset=utf-8", b"<p>Udl\xf8b</p>", "<p>Udl\ufffdb</p>"),
+        (
+            "text/html; charset=x-no-such-charset",
+            b"<p>Udl\xc3\xb8b \xff</p>",
+            "<p>Udløb \ufffd</p>",
+        ),
+    ],
+    ids=["latin-1", "no charset: utf-8", "a stray byte", "an unknown charset: utf-8"],
+)
+def test_a_page_is_read_in_the_charset_it_declares(official, content_type, body, text):
+    url = official.serve("/page", body, **{"Content-Type": content_type})
+    Milestone.objects.filter(pk=closing().pk).update(source_url=url)
+    mark_reviewed([closing()], today_in_copenhagen())
+    assert closing().source_fingerprint == fingerprint(text)
+
+
 # Mark as reviewed
 
 
@@ -481,6 +570,17 @@ def test_the_list_action_marks_every_chosen_row_reviewed(client, editor, officia
     assert official.requests == ["/nemid"]  # one page, fetched once
     marked = EnrollmentOption.objects.exclude(last_reviewed_on=None)
     assert set(marked.values_list("pk", flat=True)) == {row.pk for row in rows}
+
+
+def test_marking_reviewed_keeps_an_edit_saved_while_the_pages_were_fetched(official, watched_on):
+    """The pages are fetched (seconds, at worst) between reading the rows and saving them: an
+    edit saved in between is kept, only the review fields are written."""
+    row = closing()
+    Milestone.objects.filter(pk=row.pk).update(title_en="NemID has closed")
+    mark_reviewed([row], today_in_copenhagen())
+    row.refresh_from_db()
+    assert row.title_en == "NemID has closed"
+    assert row.last_reviewed_on == today_in_copenhagen()
 
 
 def test_a_save_does_not_mark_a_row_reviewed():
