@@ -630,6 +630,32 @@ def test_the_list_shows_review_columns_and_filters_overdue_rows(client, editor):
     assert [row.pk for row in filtered.context["cl"].result_list] == [overdue.pk]
 
 
+def test_the_review_filter_offers_overdue_due_and_up_to_date(client, editor):
+    today = today_in_copenhagen()
+    Milestone.objects.update(review_by=today + timedelta(days=100))
+    overdue, due, later = Milestone.objects.order_by("pk")[:3]
+    Milestone.objects.filter(pk=overdue.pk).update(review_by=today - timedelta(days=2))
+    Milestone.objects.filter(pk=due.pk).update(review_by=today + timedelta(days=30))
+    Milestone.objects.filter(pk=later.pk).update(review_by=today + timedelta(days=31))
+    html = client.get("/admin/guidance/milestone/").content.decode()
+    for value, label in [
+        ("overdue", "Overdue"),
+        ("due", "Overdue or due within 30 days"),
+        ("ok", "Up to date"),
+    ]:
+        assert f'<a href="?review={value}">{label}</a>' in html
+
+    def listed(value: str) -> set[int]:
+        response = client.get(f"/admin/guidance/milestone/?review={value}")
+        return {row.pk for row in response.context["cl"].result_list}
+
+    everyone = set(Milestone.objects.values_list("pk", flat=True))
+    assert listed("overdue") == {overdue.pk}
+    assert listed("due") == {overdue.pk, due.pk}
+    assert listed("ok") == everyone - {overdue.pk, due.pk}
+    assert later.pk in listed("ok")
+
+
 def test_rows_to_review_are_overdue_or_due_within_30_days_most_overdue_first():
     today = today_in_copenhagen()
     first = Milestone.objects.order_by("pk")[0]
