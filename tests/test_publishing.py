@@ -649,9 +649,10 @@ def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
     form = "application/x-www-form-urlencoded"
     response = editor.post("/admin/guidance/selfservice/", body, content_type=form)
     assert response.status_code == 200
-    assert "Only a publisher can publish “a draft service”, so it was not saved." in (
-        response.content.decode()
-    )
+    assert (
+        '<ul class="errorlist nonfield"><li>'
+        "Only a publisher can publish “a draft service”, so it was not saved.</li></ul>"
+    ) in response.content.decode()
     assert not SelfService.objects.get(pk=draft.pk).published
     publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
     publisher.groups.add(Group.objects.get(name="Publishers"))
