@@ -347,9 +347,11 @@ def test_an_editor_cannot_publish_a_change_with_a_public_note(editor):
         ),
     )
     assert response.status_code == 200
-    assert "Only a publisher can publish this change, so it was not saved." in (
-        response.content.decode()
-    )
+    assert (
+        '<ul class="errorlist nonfield"><li>Only a publisher can publish this change, so it was '
+        "not saved. Untick “Published” and save it as a draft; then ask someone in the Publishers "
+        "group to publish it. You can preview it and set when it goes live.</li></ul>"
+    ) in response.content.decode()
     assert closing().title_en != "Big change"
     assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
 
