@@ -2,6 +2,7 @@
 through every cache; saving asks minor change or public note; editors prepare, preview and
 schedule, publishers publish; the preview shows unsaved data to staff only and is never kept."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client, override_settings
 from django.utils.http import parse_http_date
 
 from guidance.content import current_content, forget_cached_content
+from guidance.dates import today_in_copenhagen
 from guidance.middleware import edge_expires, responses
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 from tests import factories
@@ -867,3 +869,39 @@ def test_a_new_requirement_is_previewed_in_no_way_yet(editor):
     html = response.content.decode()
     assert first.name_en in html
     assert "A new requirement" not in html
+
+
+def test_a_public_note_is_written_in_both_languages(publisher_client):
+    """A change citizens should know of needs its note in English and in Danish: a blank or
+    spaces-only note is refused under its own field, and nothing is saved."""
+    row = closing()
+    response = publisher_client.post(
+        change_url(row),
+        milestone_form(row, title_en="Noted change", change_kind="note", note_en=" ", note_da=""),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<ul class="errorlist" id="id_note_en_error"><li>'
+        "Write the public note in English, or choose a minor change.</li></ul>"
+    ) in html
+    assert (
+        '<ul class="errorlist" id="id_note_da_error"><li>'
+        "Write the public note in Danish, or choose a minor change.</li></ul>"
+    ) in html
+    assert closing().title_en != "Noted change"
+
+
+def test_the_change_form_offers_a_preview_for_today_for_each_audience_and_language(editor):
+    page = editor.get(change_url(closing())).content.decode()
+    html = page[page.index('class="module aligned preview-controls"') :]
+    html = html[: html.index("</fieldset>")]
+    today = today_in_copenhagen().isoformat()
+    assert f'<input type="date" name="_preview_date" id="id__preview_date" value="{today}">' in html
+    options = re.findall(r'<option value="(\w+)"( selected)?>(\w+)</option>', html)
+    assert options == [
+        ("citizen", " selected", "Citizen"),  # the row's own audience
+        ("business", "", "Business"),
+        ("en", " selected", "English"),  # the admin's language
+        ("da", "", "Danish"),
+    ]
