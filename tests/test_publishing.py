@@ -905,3 +905,32 @@ def test_the_change_form_offers_a_preview_for_today_for_each_audience_and_langua
         ("en", " selected", "English"),  # the admin's language
         ("da", "", "Danish"),
     ]
+
+
+def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft(editor, client):
+    """Citizens first read a draft's note when the draft goes live: the note takes the moment a
+    publisher publishes the row, not the day an editor wrote it."""
+    fields = milestone_form(
+        closing(),
+        date="2030-01-01",
+        title_en="Drafted milestone",
+        published=False,
+        change_kind="note",
+        note_en="A new milestone in 2030.",
+        note_da="En ny milepæl i 2030.",
+    )
+    written = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    published = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    with travel(written):
+        assert editor.post("/admin/guidance/milestone/add/", fields).status_code == 302
+    draft = Milestone.objects.get(title_en="Drafted milestone")
+    note = notes_about(draft).get()
+    assert note.published_at == written
+    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Publishers"))
+    client.force_login(publisher)
+    with travel(published):
+        response = client.post(change_url(draft), milestone_form(draft, published="on"))
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.published_at == published
