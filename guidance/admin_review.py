@@ -160,11 +160,7 @@ class ReviewAdmin:
                         current_app=self.admin_site.name,
                     ),
                     "may_mark": self.has_change_permission(request, row),
-                    "state": review_state(row.review_by, today_in_copenhagen()),
-                    "last_reviewed_on": row.last_reviewed_on,
-                    "review_by": row.review_by,
                     "official_url": official_url(row),
-                    "fingerprint": row.source_fingerprint,
                 },
             }
         return super().change_view(request, object_id, form_url, extra_context)

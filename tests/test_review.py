@@ -517,6 +517,28 @@ def test_the_change_form_has_the_mark_as_reviewed_button(client, editor):
     assert ">Mark as reviewed</button>" in html
 
 
+def test_the_mark_as_reviewed_button_says_what_it_records(client, editor):
+    """With an official page, marking reviewed also records the page's fingerprint; without one,
+    only the days. The button's title says which."""
+    linked = closing()
+    html = client.get(f"/admin/guidance/milestone/{linked.pk}/change/").content.decode()
+    assert (
+        '<button type="submit" title="Records today as the review day, the next review a year '
+        'from now, and a fingerprint of the official page.">Mark as reviewed</button>'
+    ) in html
+    unlinked = Requirement.objects.first()
+    html = client.get(f"/admin/guidance/requirement/{unlinked.pk}/change/").content.decode()
+    assert (
+        '<button type="submit" title="Records today as the review day and the next review a year '
+        'from now.">Mark as reviewed</button>'
+    ) in html
+
+
+def test_the_change_form_is_sent_to_its_own_address(client, editor):
+    html = client.get(f"/admin/guidance/milestone/{closing().pk}/change/").content.decode()
+    assert '<form method="post" id="milestone_form" novalidate>' in html
+
+
 def test_a_failed_fetch_still_marks_reviewed_but_says_no_fingerprint_was_recorded(
     client, editor, official
 ):
