@@ -926,6 +926,12 @@ def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft
     draft = Milestone.objects.get(title_en="Drafted milestone")
     note = notes_about(draft).get()
     assert note.published_at == written
+    with travel(written + timedelta(days=1)):  # edited again, still a draft: the note waits
+        edited = milestone_form(draft, title_en="Drafted milestone, edited", published=False)
+        assert editor.post(change_url(draft), edited).status_code == 302
+    note.refresh_from_db()
+    assert note.published_at == written
+    draft.refresh_from_db()
     publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
     publisher.groups.add(Group.objects.get(name="Publishers"))
     client.force_login(publisher)

@@ -534,6 +534,29 @@ def test_the_mark_as_reviewed_button_says_what_it_records(client, editor):
     ) in html
 
 
+def test_an_editor_sets_the_review_day_in_the_form_or_leaves_it_as_it_was(client, editor):
+    from tests.test_admin import change_form
+
+    row = closing()
+    url = f"/admin/guidance/milestone/{row.pk}/change/"
+    fields = change_form(client, "milestone", row.pk)
+    assert client.post(url, {**fields, "review_by": "2027-03-01"}).status_code == 302
+    assert closing().review_by.isoformat() == "2027-03-01"
+    fields = change_form(client, "milestone", row.pk)
+    assert client.post(url, {**fields, "review_by": ""}).status_code == 302
+    assert closing().review_by.isoformat() == "2027-03-01"  # blank keeps the row's day
+
+
+def test_only_a_web_link_is_an_official_page_to_fetch():
+    from guidance.sources_check import official_url
+
+    row = closing()
+    row.source_url = "ftp://example.org/nemid"
+    assert official_url(row) == ""
+    row.source_url = "https://example.org/nemid"
+    assert official_url(row) == "https://example.org/nemid"
+
+
 def test_the_change_form_is_sent_to_its_own_address(client, editor):
     html = client.get(f"/admin/guidance/milestone/{closing().pk}/change/").content.decode()
     assert '<form method="post" id="milestone_form" novalidate>' in html
