@@ -169,12 +169,17 @@ def test_answers_just_before_a_scheduled_moment_carry_the_edges_expiry(client):
 # --- the admin: publishing fields, kind of change, public notes --------------------------------
 
 
-@pytest.fixture
-def publisher_client(client):
+def log_in_as_publisher(client: Client) -> Client:
+    """``client`` logged in as a new member of the Publishers group."""
     user = User.objects.create_user("publisher", password="a-long-test-password-4", is_staff=True)
     user.groups.add(Group.objects.get(name="Publishers"))
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def publisher_client(client):
+    return log_in_as_publisher(client)
 
 
 @pytest.fixture
@@ -390,9 +395,7 @@ def test_an_editor_prepares_and_schedules_a_draft_a_publisher_publishes_it(edito
         forget_cached_content()
         assert note not in current_content().notes  # nor after its moment: still a draft
         assert prepared not in current_content().milestones
-    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
-    publisher.groups.add(Group.objects.get(name="Publishers"))
-    client.force_login(publisher)
+    log_in_as_publisher(client)
     with travel(BEFORE + timedelta(hours=1)):
         response = client.post(
             change_url(prepared),
@@ -658,9 +661,7 @@ def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
         "Only a publisher can publish “a draft service”, so it was not saved.</li></ul>"
     ) in response.content.decode()
     assert not SelfService.objects.get(pk=draft.pk).published
-    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
-    publisher.groups.add(Group.objects.get(name="Publishers"))
-    editor.force_login(publisher)
+    log_in_as_publisher(editor)
     assert editor.post("/admin/guidance/selfservice/", body, content_type=form).status_code == 302
     assert SelfService.objects.get(pk=draft.pk).published
 
@@ -932,9 +933,7 @@ def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft
     note.refresh_from_db()
     assert note.published_at == written
     draft.refresh_from_db()
-    publisher = User.objects.create_user("publisher", password="p-a-long-password", is_staff=True)
-    publisher.groups.add(Group.objects.get(name="Publishers"))
-    client.force_login(publisher)
+    log_in_as_publisher(client)
     with travel(published):
         response = client.post(change_url(draft), milestone_form(draft, published="on"))
     assert response.status_code == 302
