@@ -12,6 +12,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from guidance import content
 from guidance.advice import Advice, UnsuitableOption
@@ -127,8 +128,52 @@ def test_a_fresh_block_must_not_use_a_variable_set_inside_its_memo():
         "{% load memo %}{% memo %}{% for day in days %}{% fresh %}{{ day }}{% endfresh %}"
         "{% endfor %}{% endmemo %}"
     )
-    with pytest.raises(TemplateSyntaxError, match="fresh"):
+    with pytest.raises(TemplateSyntaxError) as refused:
         page.render(Context({"content_key": (1, None), "days": [1, 2]}))
+    assert str(refused.value) == (
+        "A {% fresh %} block uses a variable set inside its {% memo %} (by a for or a with): it "
+        "is rendered with the context at {% memo %}. Move the variable out, or the block."
+    )
+    assert not memo.fragments.entries
+
+
+def test_a_fresh_block_whose_place_a_filter_rewrote_is_refused(monkeypatch):
+    """{% filter upper %} rewrites the marker of the fresh block's place: the part cannot be
+    put together again, so it is refused rather than kept without its fresh block."""
+    monkeypatch.setattr(memo, "_HOLE", "\x00place\x00")
+    page = Template(
+        "{% load memo %}{% memo %}{% filter upper %}kept {% fresh %}{{ day }}{% endfresh %}"
+        "{% endfilter %}{% endmemo %}"
+    )
+    with pytest.raises(TemplateSyntaxError) as refused:
+        page.render(Context({"content_key": (1, None), "day": 3}))
+    assert str(refused.value) == (
+        "{% memo %}: the place of a {% fresh %} block was lost or repeated (is it inside a tag "
+        "that rewrites its text, such as {% filter %}?)."
+    )
+    assert not memo.fragments.entries
+
+
+class Counted:
+    """A value that counts how often a template shows it."""
+
+    def __init__(self):
+        self.shown = 0
+
+    def __str__(self):
+        self.shown += 1
+        return "shown"
+
+
+def test_a_kept_part_is_rendered_once_and_its_fresh_blocks_every_time():
+    page = Template(
+        "{% load memo %}{% memo %}{{ costly }} on {% fresh %}{{ day }}{% endfresh %}{% endmemo %}"
+    )
+    costly = Counted()
+    for day in (1, 2, 3):
+        context = Context({"content_key": (1, None), "costly": costly, "day": day})
+        assert page.render(context) == f"shown on {day}"
+    assert costly.shown == 1
 
 
 def test_a_memo_cannot_hold_a_block():
@@ -153,6 +198,13 @@ def test_two_parts_with_the_same_values_each_keep_their_own_html():
     assert header.render(Context(context)) == "<h1>citizen</h1>"
     assert footer.render(Context(context)) == "<p>footer</p>"
     assert header.render(Context(context)) == "<h1>citizen</h1>"
+
+
+def test_parts_named_by_two_translated_labels_are_two_parts():
+    page = Template("{% load memo %}{% memo label %}<h2>{{ label }}</h2>{% endmemo %}")
+    for label in (_("Citizen"), _("Business")):
+        context = Context({"content_key": (1, None), "label": label})
+        assert page.render(context) == f"<h2>{label}</h2>"
 
 
 def test_keys_do_not_change_with_the_language(client):

@@ -3,6 +3,7 @@ the list of rows to review, and ``manage.py check_content`` against a local HTTP
 pages change between runs."""
 
 import hashlib
+import re
 import threading
 import time
 from datetime import timedelta
@@ -793,3 +794,23 @@ def test_the_review_list_is_open_to_staff_who_may_only_change_rows(client):
     assert f'<a href="/admin/guidance/milestone/{milestone.pk}/change/">' in (
         response.content.decode()
     )
+
+
+def offered_actions(html: str) -> set[str]:
+    """The actions a change list's "Action" menu offers (none: no menu)."""
+    menu = re.search(r'<select name="action"[^>]*>(.*?)</select>', html, re.S)
+    return set(re.findall(r'<option value="(\w+)"', menu.group(1))) - {""} if menu else set()
+
+
+def test_the_list_offers_mark_as_reviewed_beside_the_sites_own_actions(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get("/admin/guidance/milestone/").content.decode()
+    assert offered_actions(html) == {"delete_selected", "mark_as_reviewed"}
+
+
+def test_a_list_opened_as_a_popup_offers_no_actions(client, editor):
+    """A list opened to pick a row for another form (``_popup``) offers no actions, as Django's
+    own lists do."""
+    html = client.get("/admin/guidance/milestone/?_popup=1").content.decode()
+    assert "NemID closes" in html  # the rows to pick from
+    assert offered_actions(html) == set()

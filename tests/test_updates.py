@@ -12,7 +12,7 @@ from django.test import Client
 from guidance.advice import answer_on, timeline_on
 from guidance.content import content_changed
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
-from guidance.updates import checked_on, facts_shown
+from guidance.updates import Checked, checked_on, facts_shown
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -161,9 +161,9 @@ def test_checked_on_is_the_oldest_day_and_incomplete_when_one_was_never_checked(
     ]
     assert checked_on(rows).on == date(2026, 4, 1)
     assert checked_on(rows).complete
-    never = checked_on([*rows, SelfService(last_reviewed_on=None)])
-    assert never.on is None
-    assert not never.complete
+    assert checked_on([*rows, SelfService(last_reviewed_on=None)]) == Checked(
+        on=None, complete=False
+    )
     assert checked_on([]) is None
 
 
