@@ -239,25 +239,27 @@ class ContentForm(forms.ModelForm):
 
 def pending_notes(row):
     """The public notes about ``row`` citizens have not seen yet: those dated ahead (a scheduled
-    change), and, while the row is unpublished, those written since it was last published."""
+    change), and, while the row is unpublished, those written since it was withdrawn."""
     if row.pk is None:
         return ChangeNote.objects.none()
     notes = ChangeNote.objects.filter(
         content_type=ContentType.objects.get_for_model(row), object_id=row.pk
     )
+    ahead = notes.filter(published_at__gt=timezone.now())
     stored = type(row).objects.filter(pk=row.pk).first()
-    if stored is not None and not getattr(stored, "published", True):
-        last_published = (
-            stored.history.filter(published=True).order_by("-history_date").first()
-            if hasattr(stored, "history")
-            else None
-        )
-        if last_published is None:
-            return notes
-        return notes.filter(created_at__gt=last_published.history_date) | notes.filter(
-            published_at__gt=timezone.now()
-        )
-    return notes.filter(published_at__gt=timezone.now())
+    if stored is None or getattr(stored, "published", True):
+        return ahead
+    # Unpublished: the notes written since the save that withdrew it (or all, if it never was
+    # published). A note saved with the publishing itself is written a moment after that save's
+    # history row: citizens have read it, so it keeps its day.
+    history = stored.history.order_by("history_date")
+    last_published = history.filter(published=True).last()
+    if last_published is None:
+        return notes
+    # (A row unpublished by a queryset update has no such history row: then since publishing.)
+    withdrawn = history.filter(published=False, history_date__gt=last_published.history_date)
+    since = withdrawn.first() or last_published
+    return notes.filter(created_at__gt=since.history_date) | ahead
 
 
 def live_from(row) -> timezone.datetime:

@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
+from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from guidance.content import current_content, forget_cached_content
@@ -939,3 +940,48 @@ def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.published_at == published
+
+
+def test_republishing_a_withdrawn_row_dates_only_the_notes_citizens_have_not_seen(editor, client):
+    """A published row with a live note is withdrawn (unticked "Published"), noted again as a
+    draft, and published again. The note citizens read before keeps its day; only the draft's
+    note takes the moment of publishing. Notes about other rows are not touched."""
+    row = closing()
+    log_in_as_publisher(client)
+    seen_on = timezone.now().replace(microsecond=0) + timedelta(days=1)  # after the seed's history
+    with time_machine.travel(seen_on):  # a clock that runs, as in production
+        noted = milestone_form(row, change_kind="note", note_en="Seen.", note_da="Set.")
+        assert client.post(change_url(row), noted).status_code == 302
+    seen = notes_about(row).get()
+    seen_at = seen.published_at
+    with travel(seen_on + timedelta(days=1)):
+        withdrawn = milestone_form(closing(), published=False)
+        assert editor.post(change_url(row), withdrawn).status_code == 302
+    with travel(seen_on + timedelta(days=2)):
+        draft = milestone_form(
+            closing(), published=False, change_kind="note", note_en="New.", note_da="Ny."
+        )
+        assert editor.post(change_url(row), draft).status_code == 302
+        other_milestone = Milestone.objects.exclude(pk=row.pk).first()
+        others = [
+            ChangeNote.objects.create(
+                published_at=seen_on + timedelta(days=2),
+                note_en=f"About another row ({model.__name__}).",
+                note_da="Om en anden række.",
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=pk,
+            )
+            for model, pk in ((Milestone, other_milestone.pk), (SelfService, row.pk))
+        ]
+    new = notes_about(row).exclude(pk=seen.pk).get()
+    republished_on = seen_on + timedelta(days=9)
+    with travel(republished_on):
+        again = milestone_form(closing(), published="on")
+        assert client.post(change_url(row), again).status_code == 302
+    seen.refresh_from_db()
+    new.refresh_from_db()
+    assert seen.published_at == seen_at
+    assert new.published_at == republished_on
+    for note in others:
+        note.refresh_from_db()
+        assert note.published_at == seen_on + timedelta(days=2), note.note_en
