@@ -259,7 +259,7 @@ def pending_notes(row):
     # (A row unpublished by a queryset update has no such history row: then since publishing.)
     withdrawn = history.filter(published=False, history_date__gt=last_published.history_date)
     since = withdrawn.first() or last_published
-    return notes.filter(created_at__gt=since.history_date) | ahead
+    return notes.filter(created_at__gte=since.history_date) | ahead
 
 
 def live_from(row) -> timezone.datetime:

@@ -985,3 +985,27 @@ def test_republishing_a_withdrawn_row_dates_only_the_notes_citizens_have_not_see
     for note in others:
         note.refresh_from_db()
         assert note.published_at == seen_on + timedelta(days=2), note.note_en
+
+
+def test_a_row_withdrawn_without_history_is_republished_with_its_later_notes(client):
+    """A row unpublished outside the admin (a data fix: no history row says when) is published
+    again like any other: the notes written since it was last published go live with it."""
+    row = closing()
+    published_on = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    log_in_as_publisher(client)
+    with travel(published_on):
+        assert client.post(change_url(row), milestone_form(row)).status_code == 302
+    Milestone.objects.filter(pk=row.pk).update(published=False)
+    with travel(published_on + timedelta(days=1)):
+        ChangeNote.objects.create(
+            published_at=timezone.now(),
+            note_en="New.",
+            note_da="Ny.",
+            content_type=ContentType.objects.get_for_model(row),
+            object_id=row.pk,
+        )
+    republished_on = published_on + timedelta(days=2)
+    with travel(republished_on):
+        again = milestone_form(closing(), published="on")
+        assert client.post(change_url(row), again).status_code == 302
+    assert notes_about(row).get().published_at == republished_on
