@@ -943,9 +943,10 @@ def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft
 
 
 def test_republishing_a_withdrawn_row_dates_only_the_notes_citizens_have_not_seen(editor, client):
-    """A published row with a live note is withdrawn (unticked "Published"), noted again as a
-    draft, and published again. The note citizens read before keeps its day; only the draft's
-    note takes the moment of publishing. Notes about other rows are not touched."""
+    """A published row with a live note is withdrawn (unticked "Published", with a note), noted
+    again as a draft, and published again. The note citizens read before keeps its day; the
+    notes written since it was withdrawn take the moment of publishing. Notes about other rows
+    are not touched."""
     row = closing()
     log_in_as_publisher(client)
     seen_on = timezone.now().replace(microsecond=0) + timedelta(days=1)  # after the seed's history
@@ -954,8 +955,10 @@ def test_republishing_a_withdrawn_row_dates_only_the_notes_citizens_have_not_see
         assert client.post(change_url(row), noted).status_code == 302
     seen = notes_about(row).get()
     seen_at = seen.published_at
-    with travel(seen_on + timedelta(days=1)):
-        withdrawn = milestone_form(closing(), published=False)
+    with travel(seen_on + timedelta(days=1)):  # withdrawn, with a note written as it is
+        withdrawn = milestone_form(
+            closing(), published=False, change_kind="note", note_en="Later.", note_da="Senere."
+        )
         assert editor.post(change_url(row), withdrawn).status_code == 302
     with travel(seen_on + timedelta(days=2)):
         draft = milestone_form(
@@ -973,15 +976,17 @@ def test_republishing_a_withdrawn_row_dates_only_the_notes_citizens_have_not_see
             )
             for model, pk in ((Milestone, other_milestone.pk), (SelfService, row.pk))
         ]
-    new = notes_about(row).exclude(pk=seen.pk).get()
+    unseen = list(notes_about(row).exclude(pk=seen.pk))
+    assert [note.note_en for note in unseen] == ["New.", "Later."]
     republished_on = seen_on + timedelta(days=9)
     with travel(republished_on):
         again = milestone_form(closing(), published="on")
         assert client.post(change_url(row), again).status_code == 302
     seen.refresh_from_db()
-    new.refresh_from_db()
     assert seen.published_at == seen_at
-    assert new.published_at == republished_on
+    for note in unseen:
+        note.refresh_from_db()
+        assert note.published_at == republished_on, note.note_en
     for note in others:
         note.refresh_from_db()
         assert note.published_at == seen_on + timedelta(days=2), note.note_en
