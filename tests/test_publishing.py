@@ -1014,3 +1014,30 @@ def test_a_row_withdrawn_without_history_is_republished_with_its_later_notes(cli
         again = milestone_form(closing(), published="on")
         assert client.post(change_url(row), again).status_code == 302
     assert notes_about(row).get().published_at == republished_on
+
+
+def test_a_requirements_scheduled_note_moves_when_its_change_is_rescheduled(publisher_client):
+    """Requirements have no "Published" box (they show wherever a way uses them), yet their
+    scheduled changes and notes work as every other row's."""
+    from tests.test_admin import change_form
+
+    requirement = Requirement.objects.first()
+    url = change_url(requirement)
+    with travel(BEFORE):
+        fields = change_form(publisher_client, "requirement", requirement.pk)
+        scheduled = {
+            **fields,
+            "publish_from_0": "2026-12-01",
+            "publish_from_1": "18:00",
+            "change_kind": "note",
+            "note_en": "A requirement changes.",
+            "note_da": "Et krav ændres.",
+        }
+        assert publisher_client.post(url, scheduled).status_code == 302
+        note = notes_about(requirement).get()
+        assert note.published_at == MOMENT
+        fields = change_form(publisher_client, "requirement", requirement.pk)
+        later = {**fields, "publish_from_0": "2026-12-01", "publish_from_1": "20:00"}
+        assert publisher_client.post(url, later).status_code == 302
+    note.refresh_from_db()
+    assert note.published_at == MOMENT + timedelta(hours=2)
