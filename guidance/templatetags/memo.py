@@ -17,8 +17,9 @@ holes in the kept HTML and rendered on every request, with the context as it is 
 A ``fresh`` block that would render otherwise there (it uses a ``for`` or ``with`` variable set
 inside the memo) is refused with an error the first time the memo is kept.
 
-Without a ``content_key`` (error pages, pages that do not read the content) the body is rendered
-as usual and nothing is kept: no page loads the content for this.
+Without a ``content_key`` (error pages, pages that do not read the content, a staff preview with
+its unsaved row) the body is rendered as usual and nothing is kept: no page loads the content
+for this.
 
 Django's ``{% cache %}`` is not used: it goes to the default cache (a Redis round trip per part
 in production), keys by the text of its arguments and cannot leave holes for the date.
@@ -95,13 +96,9 @@ class MemoNode(template.Node):
 
     def render(self, context) -> str:
         content_key = context.get(CONTENT_KEY)
-        if (
-            not enabled
-            or content_key is None
-            or context.get("preview")  # a staff preview: never kept, never from what was kept
-            or context.get(HOLES) is not None
-        ):
-            # Nothing to key by, or inside a memo that keeps everything already.
+        if not enabled or content_key is None or context.get(HOLES) is not None:
+            # Nothing to key by (a staff preview has none: views.ask), or inside a memo that
+            # keeps everything already.
             return self.nodelist.render(context)
         key = (
             self.id,
