@@ -17,6 +17,7 @@ from guidance.content import current_content, forget_cached_content
 from guidance.dates import today_in_copenhagen
 from guidance.middleware import edge_expires, responses
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
+from guidance.templatetags import memo
 from tests import factories
 from tests.test_admin import milestone_form
 
@@ -518,10 +519,13 @@ def test_a_preview_neither_reads_nor_fills_the_parts_kept_for_visitors(editor):
     url = "/en/?date=2024-01-01"
     client = Client(headers={"x-forwarded-proto": "https", "host": "testserver"})  # a visitor
     assert "An unsaved summary." not in page(client, url).content.decode()  # parts kept
+    kept = dict(memo.fragments.entries)
+    assert kept
     fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
     html = editor.post(preview_url(milestone), fields).content.decode()
     assert "An unsaved summary." in html
     assert milestone.summary_en not in html
+    assert dict(memo.fragments.entries) == kept
     responses.clear()  # the response cache aside: only the kept parts could leak now
     assert "An unsaved summary." not in page(client, url).content.decode()
     assert milestone.summary_en in page(client, "/en/?date=2024-01-02").content.decode()
