@@ -222,6 +222,7 @@ def test_kept_parts_are_bounded():
     for number in range(3):
         kept.put((number,), ((f"{number}",), ()))
     assert kept.get((0,)) is None
+    assert kept.get((1,)) == (("1",), ())
     assert kept.get((2,)) == (("2",), ())
 
 
