@@ -133,6 +133,18 @@ def test_response_cache_hits_and_misses_are_counted():
     assert sample("eidguide_response_cache_requests_total", result="hit") == hits + 2
 
 
+def test_answers_kept_per_language_are_counted_as_hits_when_served_again():
+    """The API's answer chosen by Accept-Language is kept per language and served again from
+    memory to the next visitor with the same languages."""
+    hits = sample("eidguide_response_cache_requests_total", result="hit")
+    misses = sample("eidguide_response_cache_requests_total", result="miss")
+    for _ in range(3):
+        response = public_client(accept_language="da").get("/api/v1/status?date=2023-07-01")
+        assert response["Vary"] == "Accept-Language"
+    assert sample("eidguide_response_cache_requests_total", result="miss") == misses + 1
+    assert sample("eidguide_response_cache_requests_total", result="hit") == hits + 2
+
+
 def test_failed_logins_and_lockouts_are_counted():
     User.objects.create_superuser("admin", "admin@example.org", "a-long-test-password-1")
     failures = sample("eidguide_admin_login_failures_total")
