@@ -159,6 +159,43 @@ def test_a_long_address_is_answered_afresh_and_not_kept(client, url):
         assert response.content == short.content
 
 
+def test_an_address_of_exactly_512_characters_after_the_question_mark_is_kept(client):
+    query = "date=2023-07-01&utm_campaign="
+    query += "x" * (512 - len(query))
+    assert client.get(f"/en/?{query}").status_code == 200
+    assert len(responses.entries) == 1
+
+
+def test_an_answer_the_same_in_every_language_is_kept_once_for_all_visitors(client):
+    """A page chooses its language by its address, so visitors who prefer other languages share
+    one kept copy (and one ETag); only answers that say ``Vary: Accept-Language`` are kept per
+    language."""
+    danish = client.get("/en/timeline/", headers={"accept-language": "da"})
+    english = client.get("/en/timeline/", headers={"accept-language": "en"})
+    assert "Vary" not in danish
+    assert english["ETag"] == danish["ETag"]
+    assert len(responses.entries) == 1
+
+
+def test_an_answer_that_varies_by_cookie_is_never_kept(rf):
+    """Should a public view ever read the visitor's cookies (a message, the signed-in user),
+    each visitor must still get their own answer, never another's kept copy."""
+    from django.http import HttpResponse
+    from django.utils.cache import patch_vary_headers
+
+    from guidance.middleware import PublicResponseCacheMiddleware
+
+    def personal(request):
+        response = HttpResponse(f"Hello {request.COOKIES.get('name', 'stranger')}")
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    middleware = PublicResponseCacheMiddleware(personal)
+    assert middleware(rf.get("/en/", HTTP_COOKIE="name=Ann")).content == b"Hello Ann"
+    assert middleware(rf.get("/en/", HTTP_COOKIE="name=Bo")).content == b"Hello Bo"
+    assert not responses.entries
+
+
 def test_the_admin_is_never_served_from_the_public_cache(client):
     client.get("/admin/login/")
     assert not responses.entries
@@ -215,3 +252,16 @@ def test_a_host_that_is_not_allowed_is_refused_and_not_kept():
     response = client.get("/en/?date=2023-07-01", headers={"host": "evil.example"})
     assert response.status_code == 400
     assert not responses.entries
+
+
+def test_the_refusal_of_a_host_that_is_not_allowed_links_to_no_host():
+    """The 400 page names no address on the forged host (nor on any other): no absolute
+    alternate-language links."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
+    response = client.get("/en/?date=2023-07-01", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'rel="alternate"' not in page
+    assert "evil.example" not in page
