@@ -444,6 +444,23 @@ def test_vary_names_accept_language_only_when_it_chose_the_language(client):
     assert "Vary" not in api(client, "/api/v1/openapi.json")
 
 
+def test_a_view_may_vary_on_several_headers_and_gets_exactly_those(rf):
+    """``vary_exactly`` replaces whatever Vary the response had (LocaleMiddleware's, say) with
+    the headers named, all of them, as one list."""
+    from django.http import HttpResponse
+
+    from eidguide.middleware import ExactVaryMiddleware
+    from guidance.api import vary_exactly
+
+    def view(request):
+        response = HttpResponse("{}")
+        response["Vary"] = "Cookie"
+        return vary_exactly(response, "Accept-Language", "Origin")
+
+    response = ExactVaryMiddleware(view)(rf.get("/api/v1/milestones"))
+    assert response["Vary"] == "Accept-Language, Origin"
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [
