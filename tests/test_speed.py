@@ -215,3 +215,24 @@ def test_a_host_that_is_not_allowed_is_refused_and_not_kept():
     response = client.get("/en/?date=2023-07-01", headers={"host": "evil.example"})
     assert response.status_code == 400
     assert not responses.entries
+
+
+def test_a_check_that_finds_nothing_changed_leaves_warm_requests_query_free(
+    client, django_assert_num_queries
+):
+    client.get("/en/?date=2023-07-01")
+    content._checked_at -= VERSION_CHECK_SECONDS  # the next database check is due
+    with django_assert_num_queries(1):  # the version, unchanged
+        assert client.get("/en/?date=2023-07-02").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/en/?date=2023-07-03").status_code == 200
+
+
+def test_a_warm_request_writes_nothing_to_the_shared_cache(client, monkeypatch):
+    monkeypatch.setattr(content, "cache_is_shared", lambda: True)
+    client.get("/en/?date=2023-07-01")
+    writes = []
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: writes.append(args))
+    for day in range(2, 6):
+        assert client.get(f"/en/?date=2023-07-0{day}").status_code == 200
+    assert writes == []
