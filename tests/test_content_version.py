@@ -343,3 +343,158 @@ def test_a_new_fact_is_due_for_review_a_year_from_today():
     with time_machine.travel(date(2026, 3, 1)):
         service = SelfService.objects.create(name_en="New", name_da="Ny")
     assert service.review_by == date(2026, 3, 1) + REVIEW_INTERVAL
+
+
+def edit_elsewhere(summary: str) -> None:
+    """Change the closing milestone as another process would: in the database only (this
+    process's signals do not fire; the database's trigger bumps the version)."""
+    Milestone.objects.filter(audience="citizen", date="2023-10-31").update(summary_en=summary)
+
+
+def test_an_edit_another_process_published_is_served_on_the_next_request(client, shared_cache):
+    assert b"can no longer be used" in client.get(PAGE).content
+    edit_elsewhere("Published by another process.")
+    cache.set(content.VERSION_KEY, version())  # what that process's content_changed does
+    assert b"Published by another process." in client.get(PAGE).content
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_version_the_shared_cache_lost_is_put_back_on_the_next_request(client, shared_cache):
+    client.get(PAGE)
+    cache.delete(content.VERSION_KEY)  # expired, evicted, or a restarted Redis
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_lower_version_in_the_shared_cache_is_put_back_between_database_checks(
+    client, shared_cache
+):
+    client.get(PAGE)
+    cache.set(content.VERSION_KEY, version() - 1)  # a slower process's late write, say
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_a_foreign_value_under_the_version_key_is_replaced_between_database_checks(
+    client, shared_cache
+):
+    client.get(PAGE)
+    cache.set(content.VERSION_KEY, "6@1700000000.0/3@0")  # an older release's fingerprint
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_the_first_edit_of_a_database_never_edited_is_served(client):
+    ContentVersion.objects.all().delete()  # a database no trigger has written to yet
+    assert content.database_version() == (0, None)
+    assert b"can no longer be used" in client.get(PAGE).content
+    edit_elsewhere("The first edit.")  # the trigger writes version 1
+    next_check_is_due()
+    assert b"The first edit." in client.get(PAGE).content
+
+
+def test_new_content_the_database_fails_to_load_leaves_the_old_served(client, monkeypatch, caplog):
+    assert b"can no longer be used" in client.get(PAGE).content
+    edit_elsewhere("Not loaded.")
+    next_check_is_due()  # the version check answers; reading the content then fails
+    monkeypatch.setattr(content, "load_content", Broken(OperationalError("database is locked")))
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        answer = client.get(PAGE)
+    assert answer.status_code == 200
+    assert b"can no longer be used" in answer.content
+    assert outage_warnings(caplog) == [
+        "The database does not answer (OperationalError: database is locked); serving the "
+        f"content held in memory, asking again every {content.RETRY_SECONDS} s"
+    ]
+
+
+class Clock:
+    """This process's monotonic clock, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(content, "time", clock)
+    return clock
+
+
+def test_an_edit_no_cache_announced_is_served_once_version_check_seconds_have_passed(client, clock):
+    assert b"can no longer be used" in client.get(PAGE).content
+    edit_elsewhere("Checked for.")
+    clock.now += content.VERSION_CHECK_SECONDS - 0.001
+    assert b"can no longer be used" in client.get(PAGE).content
+    clock.now += 0.001
+    assert b"Checked for." in client.get(PAGE).content
+
+
+def test_a_dead_cache_is_asked_again_after_retry_seconds_and_its_return_is_reported(
+    client, shared_cache, clock, monkeypatch, caplog
+):
+    client.get(PAGE)
+    broken = Broken(ConnectionError("Connection refused"))
+    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+        with monkeypatch.context() as outage:
+            outage.setattr(cache, "get", broken)
+            client.get(PAGE)
+            clock.now += content.RETRY_SECONDS - 0.001
+            client.get(PAGE)
+            assert broken.calls == 1
+            clock.now += 0.001
+            client.get(PAGE)
+            assert broken.calls == 2
+        clock.now += content.RETRY_SECONDS + 0.5
+        client.get(PAGE)
+    assert outage_warnings(caplog)[1:] == ["The shared cache answers again after 2.5 s"]
+
+
+@pytest.mark.parametrize("database_answers", [True, False], ids=["answers", "fails"])
+def test_a_request_waits_for_a_dead_cache_at_most_once_even_with_a_slow_database(
+    client, shared_cache, clock, monkeypatch, database_answers
+):
+    """Each wait costs the cache's timeout: one a request at most, however long the database
+    takes (here as long as the cache's retry interval)."""
+    client.get(PAGE)
+    broken = Broken(ConnectionError("Connection refused"))
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    answer = content.database_version
+
+    def slow_database():
+        clock.now += content.RETRY_SECONDS
+        if not database_answers:
+            raise OperationalError("timed out")
+        return answer()
+
+    monkeypatch.setattr(content, "database_version", slow_database)
+    next_check_is_due()
+    assert client.get(PAGE).status_code == 200
+    assert broken.calls == 1
+
+
+def test_after_a_cache_outage_no_version_is_published_before_the_database_answers(
+    client, shared_cache, clock, monkeypatch
+):
+    """Versions published during the outage were lost: this process's may be old, so the
+    cache gets the database's once it answers, and nothing before."""
+    client.get(PAGE)
+    with monkeypatch.context() as outage:
+        outage.setattr(cache, "get", Broken(ConnectionError("Connection refused")))
+        client.get(PAGE)  # the outage starts
+        edit_elsewhere("Saved during the outage.")
+    cache.clear()  # the cache comes back empty (a restarted Redis)
+    database_version = content.database_version
+    monkeypatch.setattr(content, "database_version", Broken(OperationalError("timed out")))
+    clock.now += content.RETRY_SECONDS
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(content.VERSION_KEY) is None
+    monkeypatch.setattr(content, "database_version", database_version)
+    clock.now += content.RETRY_SECONDS
+    assert b"Saved during the outage." in client.get(PAGE).content
+    assert cache.get(content.VERSION_KEY) == version()

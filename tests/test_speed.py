@@ -265,3 +265,24 @@ def test_the_refusal_of_a_host_that_is_not_allowed_links_to_no_host():
     page = response.content.decode()
     assert 'rel="alternate"' not in page
     assert "evil.example" not in page
+
+
+def test_a_check_that_finds_nothing_changed_leaves_warm_requests_query_free(
+    client, django_assert_num_queries
+):
+    client.get("/en/?date=2023-07-01")
+    content._checked_at -= VERSION_CHECK_SECONDS  # the next database check is due
+    with django_assert_num_queries(1):  # the version, unchanged
+        assert client.get("/en/?date=2023-07-02").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/en/?date=2023-07-03").status_code == 200
+
+
+def test_a_warm_request_writes_nothing_to_the_shared_cache(client, monkeypatch):
+    monkeypatch.setattr(content, "cache_is_shared", lambda: True)
+    client.get("/en/?date=2023-07-01")
+    writes = []
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: writes.append(args))
+    for day in range(2, 6):
+        assert client.get(f"/en/?date=2023-07-0{day}").status_code == 200
+    assert writes == []
