@@ -11,6 +11,7 @@ from django.db import OperationalError, connection
 from guidance import content
 from guidance.content_triggers import guarded_tables
 from guidance.models import ContentVersion, EnrollmentOption, Milestone, Requirement, SelfService
+from tests.test_speed import edit_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -345,15 +346,9 @@ def test_a_new_fact_is_due_for_review_a_year_from_today():
     assert service.review_by == date(2026, 3, 1) + REVIEW_INTERVAL
 
 
-def edit_elsewhere(summary: str) -> None:
-    """Change the closing milestone as another process would: in the database only (this
-    process's signals do not fire; the database's trigger bumps the version)."""
-    Milestone.objects.filter(audience="citizen", date="2023-10-31").update(summary_en=summary)
-
-
 def test_an_edit_another_process_published_is_served_on_the_next_request(client, shared_cache):
     assert b"can no longer be used" in client.get(PAGE).content
-    edit_elsewhere("Published by another process.")
+    edit_elsewhere(summary_en="Published by another process.")
     cache.set(content.VERSION_KEY, version())  # what that process's content_changed does
     assert b"Published by another process." in client.get(PAGE).content
     assert cache.get(content.VERSION_KEY) == version()
@@ -388,14 +383,14 @@ def test_the_first_edit_of_a_database_never_edited_is_served(client):
     ContentVersion.objects.all().delete()  # a database no trigger has written to yet
     assert content.database_version() == (0, None)
     assert b"can no longer be used" in client.get(PAGE).content
-    edit_elsewhere("The first edit.")  # the trigger writes version 1
+    edit_elsewhere(summary_en="The first edit.")  # the trigger writes version 1
     next_check_is_due()
     assert b"The first edit." in client.get(PAGE).content
 
 
 def test_new_content_the_database_fails_to_load_leaves_the_old_served(client, monkeypatch, caplog):
     assert b"can no longer be used" in client.get(PAGE).content
-    edit_elsewhere("Not loaded.")
+    edit_elsewhere(summary_en="Not loaded.")
     next_check_is_due()  # the version check answers; reading the content then fails
     monkeypatch.setattr(content, "load_content", Broken(OperationalError("database is locked")))
     with caplog.at_level(logging.WARNING, logger="guidance.content"):
@@ -427,7 +422,7 @@ def clock(monkeypatch):
 
 def test_an_edit_no_cache_announced_is_served_once_version_check_seconds_have_passed(client, clock):
     assert b"can no longer be used" in client.get(PAGE).content
-    edit_elsewhere("Checked for.")
+    edit_elsewhere(summary_en="Checked for.")
     clock.now += content.VERSION_CHECK_SECONDS - 0.001
     assert b"can no longer be used" in client.get(PAGE).content
     clock.now += 0.001
@@ -487,7 +482,7 @@ def test_after_a_cache_outage_no_version_is_published_before_the_database_answer
     with monkeypatch.context() as outage:
         outage.setattr(cache, "get", Broken(ConnectionError("Connection refused")))
         client.get(PAGE)  # the outage starts
-        edit_elsewhere("Saved during the outage.")
+        edit_elsewhere(summary_en="Saved during the outage.")
     cache.clear()  # the cache comes back empty (a restarted Redis)
     database_version = content.database_version
     monkeypatch.setattr(content, "database_version", Broken(OperationalError("timed out")))
