@@ -181,10 +181,30 @@ def test_an_over_long_query_string_is_refused_with_414():
     assert "too long" in response.content.decode()
 
 
+def test_a_query_string_at_the_limit_is_answered_and_one_character_more_is_414():
+    query = "date=2024-01-01&padding="
+    query += "x" * (2048 - len(query))
+    assert https_client().get(f"/en/?{query}").status_code == 200
+    response = https_client().get(f"/en/?{query}x")
+    assert response.status_code == 414
+    assert response.content.decode() == (
+        "The address is too long: at most 2048 characters after the “?”."
+    )
+
+
 def test_an_over_long_header_is_refused_with_431():
     response = https_client().get("/en/", headers={"accept-language": "da," * 5000})
     assert response.status_code == 431
     assert "Accept-Language header is too long" in response.content.decode()
+
+
+def test_a_header_at_the_limit_is_answered_and_one_character_more_is_431():
+    assert https_client().get("/en/", headers={"x-padding": "x" * 8192}).status_code == 200
+    response = https_client().get("/en/", headers={"x-padding": "x" * 8193})
+    assert response.status_code == 431
+    assert response.content.decode() == (
+        "The X-Padding header is too long: at most 8192 characters."
+    )
 
 
 def test_too_many_query_fields_are_refused_with_400():
