@@ -113,7 +113,6 @@ class ObservabilityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.META.get("HTTP_X_REQUEST_ID")
         request_id = request_id_from(sent)
-        request.request_id = request_id
         token = current_request_id.set(request_id)
         try:
             if (

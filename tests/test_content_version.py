@@ -493,3 +493,16 @@ def test_after_a_cache_outage_no_version_is_published_before_the_database_answer
     clock.now += content.RETRY_SECONDS
     assert b"Saved during the outage." in client.get(PAGE).content
     assert cache.get(content.VERSION_KEY) == version()
+
+
+def test_forgetting_the_cached_content_drops_the_shared_version_even_with_the_cache_down(
+    monkeypatch,
+):
+    # What every test and benchmark that starts cold relies on.
+    cache.set(content.VERSION_KEY, 41)
+    content.forget_cached_content()
+    assert cache.get(content.VERSION_KEY) is None
+    broken = Broken(ConnectionError("Connection refused"))
+    monkeypatch.setattr(cache, "delete", broken)
+    content.forget_cached_content()  # a cache that does not answer holds nothing to forget
+    assert broken.calls == 1

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -19,6 +20,7 @@ from django.test import Client, override_settings
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from eidguide import observability
 from eidguide.logs import JsonFormatter, RequestIdFilter, current_request_id
 from tools.serve import ROOT, free_port, prepare, production_env, wait_until_healthy
 
@@ -63,6 +65,9 @@ def test_metrics_answer_a_scrape_by_the_pods_address_over_plain_http():
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=")
     assert "# TYPE eidguide_http_requests_total counter" in response.content.decode()
+    head = scrape_client().head("/metrics")
+    assert head.status_code == 200
+    assert head["Content-Type"] == response["Content-Type"]
 
 
 def test_metrics_are_not_served_to_a_request_that_came_through_the_edge():
@@ -121,6 +126,21 @@ def test_latency_is_observed_for_cached_and_rendered_answers():
     public_client().get("/api/v1/status?date=2023-07-01")
     assert sample("eidguide_http_request_duration_seconds_count", view="api-status") == before + 2
     assert sample("eidguide_http_request_duration_seconds_bucket", view="api-status", le="+Inf")
+
+
+def test_latency_is_the_time_the_answer_took(monkeypatch):
+    ticks = iter([1000.0, 1000.25])  # perf_counter at the request's start and at its answer
+    monkeypatch.setattr(observability, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    series = "eidguide_http_request_duration_seconds"
+    before = {
+        "sum": sample(f"{series}_sum", view="api-status"),
+        "0.25": sample(f"{series}_bucket", view="api-status", le="0.25"),
+        "0.1": sample(f"{series}_bucket", view="api-status", le="0.1"),
+    }
+    public_client().get("/api/v1/status?date=2023-07-01")
+    assert sample(f"{series}_sum", view="api-status") == before["sum"] + 0.25
+    assert sample(f"{series}_bucket", view="api-status", le="0.25") == before["0.25"] + 1
+    assert sample(f"{series}_bucket", view="api-status", le="0.1") == before["0.1"]
 
 
 def test_response_cache_hits_and_misses_are_counted():
