@@ -124,10 +124,7 @@ def with_live_requirements(option: EnrollmentOption, now: datetime) -> Enrollmen
     if len(live) == len(requirements):
         return option
     shown = copy.copy(option)
-    queryset = Requirement.objects.filter(pk__in=[row.pk for row in live])
-    queryset._result_cache = live  # as prefetch_related leaves it: no query when read
-    queryset._prefetch_done = True
-    shown._prefetched_objects_cache = {**option._prefetched_objects_cache, "requirements": queryset}
+    _set_requirements(shown, live)
     return shown
 
 

@@ -92,6 +92,25 @@ def test_a_scheduled_row_goes_live_at_its_exact_minute_through_the_response_cach
     assert len(responses.entries) >= 2
 
 
+def test_a_way_shows_its_live_requirements_from_memory_until_the_scheduled_one_is_live(
+    django_assert_num_queries,
+):
+    live = factories.requirement(name_en="Live requirement")
+    scheduled = factories.requirement(name_en="Scheduled requirement", publish_from=MOMENT)
+    factories.option(name_en="Way with both", requirements=(live, scheduled))
+
+    def shown() -> list[str]:
+        (way,) = [way for way in current_content().options if way.name_en == "Way with both"]
+        with django_assert_num_queries(0):
+            return sorted(row.name_en for row in way.requirements.all())
+
+    with travel(BEFORE):
+        forget_cached_content()
+        assert shown() == ["Live requirement"]
+    with travel(MOMENT):
+        assert shown() == ["Live requirement", "Scheduled requirement"]
+
+
 def test_a_scheduled_change_ends_the_etag_and_last_modified_at_its_moment(client):
     scheduled_milestone()
     with travel(MOMENT - timedelta(seconds=1)):
