@@ -171,19 +171,22 @@ def test_checked_on_is_the_oldest_day_and_incomplete_when_one_was_never_checked(
 
 
 def test_the_updates_page_lists_every_live_note_newest_first_with_its_date(client):
-    note(datetime(2026, 11, 28, 10, tzinfo=UTC), en="The second change.", da="Anden ændring.")
+    # Written out of order: a note is dated when its change goes live, not when it is written;
+    # of two notes for one moment, the one written last is listed first.
     note(datetime(2026, 11, 30, 10, tzinfo=UTC), en="The third change.", da="Tredje ændring.")
+    note(datetime(2026, 11, 28, 10, tzinfo=UTC), en="The second change.", da="Anden ændring.")
+    note(datetime(2026, 11, 30, 10, tzinfo=UTC), en="The fourth change.", da="Fjerde ændring.")
     with time_machine.travel(NOON, tick=False):
         page = text(client.get("/en/updates/"))
         danish = text(client.get("/da/updates/"))
     assert re.search(
-        r"30 November 2026 The third change\. 28 November 2026 The second change\. "
-        r"24 November 2026 First published\.",
+        r"30 November 2026 The fourth change\. 30 November 2026 The third change\. "
+        r"28 November 2026 The second change\. 24 November 2026 First published\.",
         page,
     )
     assert re.search(
-        r"30\. november 2026 Tredje ændring\. 28\. november 2026 Anden ændring\. "
-        r"24\. november 2026 Første udgave\.",
+        r"30\. november 2026 Fjerde ændring\. 30\. november 2026 Tredje ændring\. "
+        r"28\. november 2026 Anden ændring\. 24\. november 2026 Første udgave\.",
         danish,
     )
 
