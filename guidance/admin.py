@@ -256,9 +256,10 @@ def pending_notes(row):
     last_published = history.filter(published=True).last()
     if last_published is None:
         return notes
-    # (A row unpublished by a queryset update has no such history row: then since publishing.)
-    withdrawn = history.filter(published=False, history_date__gt=last_published.history_date)
-    since = withdrawn.first() or last_published
+    # Every save after the last published one is unpublished; the first of them withdrew it. (A row
+    # unpublished by a queryset update has no such history row: then since publishing.)
+    withdrawn = history.filter(history_date__gt=last_published.history_date).first()
+    since = withdrawn or last_published
     return notes.filter(created_at__gte=since.history_date) | ahead
 
 
