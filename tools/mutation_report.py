@@ -3,7 +3,8 @@
 Reads mutmut's results (mutants/) and tests/MUTANTS.md, which lists the survivors judged
 equivalent or out of mutmut's reach, each with its reason (a line "- `pattern`: reason"; the
 pattern is a mutant name, `*` matching any characters). Survivors not listed there are printed
-for someone to kill with a test or to list with a reason.
+for someone to kill with a test or to list with a reason, and so are entries that match no
+survivor any more.
 """
 
 import fnmatch
@@ -74,6 +75,16 @@ def main() -> int:
             print(f"  {name}: {tested[name]}  [{function_of(name)}]")
     else:
         print("mutate: every survivor is listed in tests/MUTANTS.md")
+    # An entry no survivor matches is about a mutant killed since, or one renumbered when its
+    # function changed; left, it could one day hide an unrelated survivor under that number.
+    stale = [p for p in patterns if not any(fnmatch.fnmatchcase(n, p) for n in survivors)]
+    if stale:
+        print(
+            f"mutate: {len(stale)} entries in tests/MUTANTS.md match no survivor "
+            "(killed since, or renumbered): remove or renumber them:"
+        )
+        for pattern in stale:
+            print(f"  {pattern}")
     return 0
 
 
