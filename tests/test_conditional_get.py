@@ -22,6 +22,8 @@ URLS = [
     "/api/v1/status?date=2023-07-01",
     "/api/v1/milestones",
     "/milestones.ics",
+    "/en/updates/",
+    "/da/updates.atom",
 ]
 # Tuesday 5 March 2024, 12:00 in Copenhagen (UTC+1); the day began at 23:00 UTC the day before.
 NOON = datetime(2024, 3, 5, 11, 0, tzinfo=UTC)
