@@ -45,9 +45,8 @@ class UpdatesFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        response["Content-Language"] = feed_language()
-        return vary_exactly(response)
+        # Content-Language is LocaleMiddleware's: the feed's address names its language.
+        return vary_exactly(super().__call__(request, *args, **kwargs))
 
     def title(self) -> str:
         return _("Updates to the eID guide")

@@ -58,7 +58,7 @@ def edge_expires(valid_until: datetime | None, now: datetime) -> str | None:
 
 # Headers a 304 repeats from the 200 it stands for, besides those Django's own 304 keeps
 # (ETag, Last-Modified, Cache-Control, Vary): a browser or cache updates its stored copy with them.
-REPEATED_ON_304 = ("Content-Language",)
+REPEATED_ON_304 = frozenset({"content-language"})  # lower case: header names have no case
 
 
 def answer_changed_at(content_changed_at: datetime, today: date) -> datetime:
@@ -108,7 +108,8 @@ class CachedResponse:
         )
         if conditional.status_code == 304:
             for name, value in self.headers.items():
-                if name in REPEATED_ON_304 or name.lower().startswith("access-control-"):
+                lowered = name.lower()
+                if lowered in REPEATED_ON_304 or lowered.startswith("access-control-"):
                     conditional[name] = value
             if expires is not None:
                 conditional["X-Accel-Expires"] = expires

@@ -317,10 +317,17 @@ def test_the_feed_is_open_data_readable_from_any_origin(client):
     assert client.post("/en/updates.atom").status_code == 405
 
 
-def test_the_feed_is_answered_with_an_etag_and_then_not_modified(client):
-    first = client.get("/en/updates.atom")
-    again = client.get("/en/updates.atom", headers={"if-none-match": first["ETag"]})
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_feed_is_answered_in_its_language_with_an_etag_and_then_not_modified(client, language):
+    # Whatever language the reader's browser asks for: the address names the feed's.
+    headers = {"accept-language": "da" if language == "en" else "en"}
+    first = client.get(f"/{language}/updates.atom", headers=headers)
+    assert first["Content-Language"] == language
+    again = client.get(
+        f"/{language}/updates.atom", headers={**headers, "if-none-match": first["ETag"]}
+    )
     assert again.status_code == 304
+    assert again["Content-Language"] == language
 
 
 def test_the_open_data_page_names_the_updates_feeds(client):
