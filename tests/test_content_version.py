@@ -285,6 +285,19 @@ def test_an_edit_the_shared_cache_took_is_not_reported(
     assert cache.get(content.VERSION_KEY) == version()
 
 
+def test_an_edit_is_served_by_its_own_process_on_the_next_request_with_a_shared_cache(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    assert client.get(PAGE).status_code == 200
+    milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    milestone.summary_en = "Saved and served at once."
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()
+    response = client.get(PAGE)  # before the next database check is due
+    assert response.status_code == 200
+    assert "Saved and served at once." in response.content.decode()
+
+
 def test_an_edit_the_shared_cache_refused_is_reported_with_its_error(
     client, shared_cache, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
