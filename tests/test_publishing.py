@@ -862,6 +862,21 @@ def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(client):
     assert "A change they may not make." not in html
 
 
+def test_staff_who_may_only_view_a_row_see_its_earlier_versions(client):
+    viewer = User.objects.create_user("viewer", password="a-long-test-password-6", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
+    client.force_login(viewer)
+    milestone = closing()
+    original = milestone.history.order_by("history_date").first()
+    milestone.summary_en = "A later summary."
+    milestone.save()
+    response = client.get(f"/admin/guidance/milestone/{milestone.pk}/history/{original.history_id}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert original.summary_en in html
+    assert "A later summary." not in html
+
+
 def test_an_editor_previews_a_change_only_a_publisher_may_publish(editor):
     """A preview saves nothing, so what an editor may not publish (a public note, a new row
     made visible) is previewed all the same; the note need not be written yet."""
