@@ -862,7 +862,7 @@ def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(client):
     assert "A change they may not make." not in html
 
 
-def test_staff_who_may_only_view_a_row_see_its_earlier_versions(client):
+def test_staff_who_may_only_view_a_row_see_its_earlier_versions_but_cannot_revert(client):
     viewer = User.objects.create_user("viewer", password="a-long-test-password-6", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
     client.force_login(viewer)
@@ -870,11 +870,17 @@ def test_staff_who_may_only_view_a_row_see_its_earlier_versions(client):
     original = milestone.history.order_by("history_date").first()
     milestone.summary_en = "A later summary."
     milestone.save()
-    response = client.get(f"/admin/guidance/milestone/{milestone.pk}/history/{original.history_id}/")
+    url = f"/admin/guidance/milestone/{milestone.pk}/history/{original.history_id}/"
+    response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert original.summary_en in html
     assert "A later summary." not in html
+    versions = milestone.history.count()
+    response = client.post(url, milestone_form(original.instance, summary_en="Not theirs."))
+    assert response.status_code == 403
+    assert closing().summary_en == "A later summary."
+    assert milestone.history.count() == versions
 
 
 def test_an_editor_previews_a_change_only_a_publisher_may_publish(editor):
