@@ -54,3 +54,14 @@ def test_an_entry_for_a_mutant_killed_since_or_renumbered_is_named(listed, capsy
     out = capsys.readouterr().out
     assert "mutate: 2 entries in tests/MUTANTS.md match no survivor" in out
     assert out.endswith("  guidance.a.x_f__mutmut_1\n  guidance.a.x_h__mutmut_7\n")
+
+
+def test_an_entry_that_also_matches_a_killed_mutant_is_named_to_narrow(listed, capsys):
+    listed.write_text(
+        "- `guidance.a.x_f__mutmut_*`: claims the kill too.\n- `guidance.a.x_g__*`: x.\n"
+    )
+    mutation_report.main()
+    out = capsys.readouterr().out
+    assert "mutate: every survivor is listed in tests/MUTANTS.md" in out
+    assert "mutate: 2 entries in tests/MUTANTS.md also match killed mutants: narrow them:" in out
+    assert "  guidance.a.x_f__mutmut_*: 1 killed\n  guidance.a.x_g__*: 1 killed\n" in out

@@ -4,7 +4,7 @@ Reads mutmut's results (mutants/) and tests/MUTANTS.md, which lists the survivor
 equivalent or out of mutmut's reach, each with its reason (a line "- `pattern`: reason"; the
 pattern is a mutant name, `*` matching any characters). Survivors not listed there are printed
 for someone to kill with a test or to list with a reason, and so are entries that match no
-survivor any more.
+survivor any more or that also match a killed mutant.
 """
 
 import fnmatch
@@ -85,6 +85,24 @@ def main() -> int:
         )
         for pattern in stale:
             print(f"  {pattern}")
+    # One that also matches a killed mutant claims too much: narrow it to the survivors it means.
+    broad = {
+        p: killed_names
+        for p in patterns
+        if p not in stale
+        and (
+            killed_names := [
+                n for n, s in tested.items() if s in KILLED and fnmatch.fnmatchcase(n, p)
+            ]
+        )
+    }
+    if broad:
+        print(
+            f"mutate: {len(broad)} entries in tests/MUTANTS.md also match killed mutants: "
+            "narrow them:"
+        )
+        for pattern, names in broad.items():
+            print(f"  {pattern}: {', '.join(n.rsplit('__mutmut_', 1)[1] for n in names)} killed")
     return 0
 
 
