@@ -1,13 +1,17 @@
 """Staff keep the facts current in the admin; the rules hold there as everywhere."""
 
 import re
+import threading
+import time
 from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections
 
+from guidance.admin import ContentAdmin
 from guidance.models import Milestone
 from tests.conftest import answer_status
 
@@ -238,6 +242,69 @@ def test_saving_again_after_the_refusal_knowingly_replaces_the_other_edit(two_ed
     saved = bob.post(url, {**bob_form, "title_en": "Bob’s title", "loaded_version": again})
     assert saved.status_code == 302
     assert closing().title_en == "Bob’s title"
+
+
+def someone_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_of_two_editors_saving_one_row_at_the_same_moment_the_second_is_refused(
+    two_editors, monkeypatch
+):
+    """Ann's save is held open between her save and its commit; Bob saves meanwhile from the form
+    they both opened. The conflict check must wait for her commit, or Bob's save passes the check
+    and silently replaces hers."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL's row locks: `make test-services` (CI) runs it; SQLite lets one "
+            "writer in at a time, so two saves never overlap"
+        )
+    ann, bob = two_editors
+    pk = closing().pk
+    url = f"/admin/guidance/milestone/{pk}/change/"
+    forms = {"ann": change_form(ann, "milestone", pk), "bob": change_form(bob, "milestone", pk)}
+    held, release = threading.Event(), threading.Event()
+    save_model = ContentAdmin.save_model
+
+    def save_and_hold(self, request, obj, form, change):
+        save_model(self, request, obj, form, change)
+        if request.user.username == "ann":
+            held.set()
+            release.wait(30)
+
+    monkeypatch.setattr(ContentAdmin, "save_model", save_and_hold)
+    answers = {}
+
+    def save(name, editor):
+        try:
+            answers[name] = editor.post(url, {**forms[name], "title_en": f"{name.title()}’s title"})
+        finally:
+            connections.close_all()
+
+    threads = {
+        name: threading.Thread(target=save, args=(name, editor))
+        for name, editor in (("ann", ann), ("bob", bob))
+    }
+    threads["ann"].start()
+    assert held.wait(30), "Ann's save never reached the database"
+    threads["bob"].start()
+    deadline = time.monotonic() + 30
+    while not someone_waits_for_a_lock():  # Bob's save waits for Ann's row
+        assert time.monotonic() < deadline, "Bob's save never reached Ann's row"
+        time.sleep(0.05)
+    release.set()
+    for thread in threads.values():
+        thread.join(30)
+    assert answers["ann"].status_code == 302
+    assert answers["bob"].status_code == 200
+    assert "Someone else saved this after you opened it" in answers["bob"].content.decode()
+    assert closing().title_en == "Ann’s title"
 
 
 def test_history_keeps_who_changed_what_and_why(staff_client):
