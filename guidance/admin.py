@@ -10,7 +10,6 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -352,9 +351,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history shows an earlier version to staff who may view the row, and saves a revert
         # posted by any of them: only staff who may change the row may revert it.
-        if request.method == "POST" and not self.has_change_permission(
-            request, self.get_object(request, unquote(object_id))
-        ):
+        if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         # A revert saves the row and its links: all of it or nothing.
         try:
