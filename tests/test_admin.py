@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
@@ -65,6 +66,17 @@ def editor_client(client):
 
 def closing() -> Milestone:
     return Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+
+
+@pytest.mark.parametrize("model", ["milestone", "enrollmentoption", "requirement", "selfservice"])
+def test_staff_open_the_add_and_change_forms_of_every_kind_of_row(staff_client, model):
+    pk = apps.get_model("guidance", model).objects.order_by("pk").first().pk
+    for url in (f"/admin/guidance/{model}/add/", f"/admin/guidance/{model}/{pk}/change/"):
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert 'name="publish_from_0"' in html, url
+        assert 'name="change_reason"' in html, url
 
 
 def test_anonymous_visitors_are_sent_to_the_admin_login(client):

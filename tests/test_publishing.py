@@ -1061,27 +1061,30 @@ def test_a_row_withdrawn_without_history_is_republished_with_its_later_notes(cli
     assert notes_about(row).get().published_at == republished_on
 
 
-def test_a_requirements_scheduled_note_moves_when_its_change_is_rescheduled(publisher_client):
-    """Requirements have no "Published" box (they show wherever a way uses them), yet their
-    scheduled changes and notes work as every other row's."""
+@pytest.mark.parametrize("model", [Milestone, EnrollmentOption, Requirement, SelfService])
+def test_a_scheduled_note_moves_when_its_change_is_rescheduled_in_every_kind_of_row(
+    publisher_client, model
+):
+    """Each kind of row has its own admin (requirements have no "Published" box: they show
+    wherever a way uses them), yet their scheduled changes and notes work alike."""
     from tests.test_admin import change_form
 
-    requirement = Requirement.objects.first()
-    url = change_url(requirement)
+    row = model.objects.order_by("pk").first()
+    url = change_url(row)
     with travel(BEFORE):
-        fields = change_form(publisher_client, "requirement", requirement.pk)
+        fields = change_form(publisher_client, model._meta.model_name, row.pk)
         scheduled = {
             **fields,
             "publish_from_0": "2026-12-01",
             "publish_from_1": "18:00",
             "change_kind": "note",
-            "note_en": "A requirement changes.",
-            "note_da": "Et krav ændres.",
+            "note_en": "A row changes.",
+            "note_da": "En række ændres.",
         }
         assert publisher_client.post(url, scheduled).status_code == 302
-        note = notes_about(requirement).get()
+        note = notes_about(row).get()
         assert note.published_at == MOMENT
-        fields = change_form(publisher_client, "requirement", requirement.pk)
+        fields = change_form(publisher_client, model._meta.model_name, row.pk)
         later = {**fields, "publish_from_0": "2026-12-01", "publish_from_1": "20:00"}
         assert publisher_client.post(url, later).status_code == 302
     note.refresh_from_db()
