@@ -1,7 +1,9 @@
-"""The site's URLs plus one that fails, to see the 500 page as a visitor would."""
+"""The site's URLs and error handlers plus one page that fails, to see the 500 page as a visitor
+would."""
 
 from django.urls import path
 
+from eidguide.urls import handler400, handler404, handler500
 from eidguide.urls import urlpatterns as site_urlpatterns
 
 
@@ -10,3 +12,4 @@ def fail(request):
 
 
 urlpatterns = [path("fail/", fail), *site_urlpatterns]
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
