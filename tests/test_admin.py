@@ -355,6 +355,26 @@ def test_revert_restores_the_requirements_of_a_way_to_get_mitid(staff_client):
     assert "mitid-app" not in [o["slug"] for o in without_passport["enrollment_options"]]
 
 
+def test_a_deleted_row_is_restored_from_its_history(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """simple-history keeps a deleted row's versions and offers them for revert: the form is
+    loaded at no version (the row is gone), so no conflict is claimed when it is saved."""
+    milestone = closing()
+    pk, title = milestone.pk, milestone.title_en
+    last = milestone.history.order_by("history_date").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.delete()
+    assert title not in staff_client.get("/en/timeline/").content.decode()
+    revert = f"/admin/guidance/milestone/{pk}/history/{last.history_id}/"
+    form = change_form(staff_client, "milestone", pk, prefix=revert)
+    assert form["loaded_version"] == [""]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(revert, form).status_code == 302
+    assert closing().title_en == title
+    assert title in staff_client.get("/en/timeline/").content.decode()
+
+
 def test_a_bulk_edit_of_300_self_services_is_saved(staff_client):
     from guidance.models import SelfService
 
