@@ -58,8 +58,10 @@ def main() -> int:
     counts = Counter(tested.values())
     killed = sum(counts[s] for s in KILLED)
     survivors = sorted(name for name, s in tested.items() if s not in KILLED)
-    patterns = listed_patterns()
-    explained = [n for n in survivors if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+    # Every entry's pattern and the mutants it names: the survivors it explains and the kills it
+    # claims too (the two lists below come from this one matching).
+    named = {p: [n for n in tested if fnmatch.fnmatchcase(n, p)] for p in listed_patterns()}
+    explained = {n for names in named.values() for n in names if tested[n] not in KILLED}
     unexplained = [n for n in survivors if n not in explained]
     total = len(tested)
     print(f"mutate: {total} mutants tested ({len(statuses) - total} not run)")
@@ -77,7 +79,7 @@ def main() -> int:
         print("mutate: every survivor is listed in tests/MUTANTS.md")
     # An entry no survivor matches is about a mutant killed since, or one renumbered when its
     # function changed; left, it could one day hide an unrelated survivor under that number.
-    stale = [p for p in patterns if not any(fnmatch.fnmatchcase(n, p) for n in survivors)]
+    stale = [p for p, names in named.items() if not any(tested[n] not in KILLED for n in names)]
     if stale:
         print(
             f"mutate: {len(stale)} entries in tests/MUTANTS.md match no survivor "
@@ -87,14 +89,9 @@ def main() -> int:
             print(f"  {pattern}")
     # One that also matches a killed mutant claims too much: narrow it to the survivors it means.
     broad = {
-        p: killed_names
-        for p in patterns
-        if p not in stale
-        and (
-            killed_names := [
-                n for n, s in tested.items() if s in KILLED and fnmatch.fnmatchcase(n, p)
-            ]
-        )
+        p: [n for n in names if tested[n] in KILLED]
+        for p, names in named.items()
+        if p not in stale and any(tested[n] in KILLED for n in names)
     }
     if broad:
         print(
