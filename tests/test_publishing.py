@@ -849,10 +849,17 @@ def test_a_preview_of_a_row_that_clashes_with_another_says_so_as_a_whole(editor)
     )
 
 
-def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(client):
+@pytest.fixture
+def milestone_viewer(client):
+    """Staff who may view the milestones and change nothing."""
     viewer = User.objects.create_user("viewer", password="a-long-test-password-6", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
     client.force_login(viewer)
+    return client
+
+
+def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(milestone_viewer):
+    client = milestone_viewer
     milestone = closing()
     fields = preview_fields(milestone_form(milestone, summary_en="A change they may not make."))
     response = client.post(preview_url(milestone), fields)
@@ -862,10 +869,10 @@ def test_staff_who_may_only_view_a_row_preview_it_as_it_is_stored(client):
     assert "A change they may not make." not in html
 
 
-def test_staff_who_may_only_view_a_row_see_its_earlier_versions_but_cannot_revert(client):
-    viewer = User.objects.create_user("viewer", password="a-long-test-password-6", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
-    client.force_login(viewer)
+def test_staff_who_may_only_view_a_row_see_its_earlier_versions_but_cannot_revert(
+    milestone_viewer,
+):
+    client = milestone_viewer
     milestone = closing()
     original = milestone.history.order_by("history_date").first()
     milestone.summary_en = "A later summary."
