@@ -61,10 +61,12 @@ def edge_expires(valid_until: datetime | None, now: datetime) -> str | None:
 REPEATED_ON_304 = frozenset({"content-language"})  # lower case: header names have no case
 
 
-def answer_changed_at(content_changed_at: datetime, today: date) -> datetime:
+def answer_changed_at(content_changed_at: datetime, today: date, now: datetime) -> datetime:
     """When an answer asked today last changed: the content's last change, or today's start in
-    Copenhagen if later (an answer "for today" changes at midnight without any edit)."""
-    return max(content_changed_at, datetime.combine(today, time.min, tzinfo=COPENHAGEN))
+    Copenhagen if later (an answer "for today" changes at midnight without any edit), and never
+    after ``now``: the database stamps a change by its own clock, and a Last-Modified later than
+    the response would be kept by caches as a date from the future (RFC 9110, 8.8.2.1)."""
+    return min(max(content_changed_at, datetime.combine(today, time.min, tzinfo=COPENHAGEN)), now)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,9 @@ class PublicResponseCacheMiddleware:
             response = self.get_response(request)
             if not cacheable(response):
                 return response
-            entry = CachedResponse.of(response, answer_changed_at(content.changed_at, today))
+            entry = CachedResponse.of(
+                response, answer_changed_at(content.changed_at, today, timezone.now())
+            )
             responses.put((*key, language) if entry.vary_language else key, entry)
         else:
             RESPONSE_CACHE_HITS.inc()

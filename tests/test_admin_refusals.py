@@ -8,7 +8,7 @@ the answer when the database cannot take a request.
 import html
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -16,13 +16,15 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement
+from tests import clock
 from tests.test_admin import change_form, closing
 
 pytestmark = pytest.mark.django_db
 
-# 14:05 in Copenhagen (summer time), as the admin shows it; after the seed's own history rows.
-SAVED_AT = datetime(2027, 6, 3, 12, 5, tzinfo=UTC)
-SHOWN_AT = "3 June 2027 14:05"  # one full stop after it, not "p.m.."
+# 14:05 in Copenhagen (summer time) on 3 June of the year after the run's, as the admin shows it;
+# after the seed's own history rows, which the database stamps at the run's real time.
+SAVED_AT = datetime.combine(clock.june_next_year(), time(12, 5), tzinfo=UTC)
+SHOWN_AT = f"3 June {SAVED_AT.year} 14:05"  # one full stop after it, not "p.m.."
 REFUSED = "Someone else saved this after you opened it, so your changes were not saved."
 AGAIN = "Check the fields below and save again to replace their version with yours."
 
@@ -117,7 +119,7 @@ def test_a_version_the_history_never_kept_still_gets_a_clear_refusal():
     # cannot say what changed since, but says who saved last.
     bob = editor("bob")
     pk = closing().pk
-    Milestone.objects.filter(pk=pk).update(updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    Milestone.objects.filter(pk=pk).update(updated_at=clock.NOW - timedelta(days=365))
     bob_form = change_form(bob, "milestone", pk)
     with time_machine.travel(SAVED_AT, tick=False):
         ann = editor("ann")
@@ -236,7 +238,7 @@ def test_a_revert_names_the_version_it_restored_in_the_history():
     admin.post(url, {**change_form(admin, "milestone", pk), "title_en": "Later"})
     revert = f"/admin/guidance/milestone/{pk}/history/{kept.history_id}/"
     assert admin.post(revert, change_form(admin, "milestone", pk, prefix=revert)).status_code == 302
-    latest = closing().history.order_by("-history_id").first()  # saved after 2027's, today
+    latest = closing().history.order_by("-history_id").first()  # saved today, before SAVED_AT
     assert latest.history_change_reason == f"Reverted to the version of {SHOWN_AT}"
     assert closing().title_en == "Bob’s"
 

@@ -2,7 +2,7 @@
 weak comparison for If-None-Match, Last-Modified from the content's last change, If-Modified-Since
 honoured unless If-None-Match is present, and 304s that carry what the 200 would."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -151,3 +151,17 @@ def test_last_modified_is_never_in_the_future(client):
     response = client.get("/en/?date=2023-07-01")
     assert parse_http_date(response["Last-Modified"]) <= timezone.now().timestamp()
     assert response["Last-Modified"] == http_date(parse_http_date(response["Last-Modified"]))
+
+
+def test_last_modified_is_never_later_than_the_response(client, old_content):
+    # The database stamps a change by its own clock (guidance/content_triggers.py); should that
+    # clock be ahead of the server's, the answer is still dated no later than it is sent
+    # (RFC 9110, 8.8.2.1), so a cache never holds a date from the future.
+    ContentVersion.objects.update(changed_at=NOON + timedelta(hours=1))
+    forget_cached_content()
+    with time_machine.travel(NOON, tick=False):
+        response = client.get("/en/?date=2023-07-01")
+        assert parse_http_date(response["Last-Modified"]) == NOON.timestamp()
+        since = {"if-modified-since": http_date(NOON.timestamp())}
+        again = client.get("/en/?date=2023-07-01", headers=since)
+    assert again.status_code == 304

@@ -3,7 +3,7 @@ through every cache; saving asks minor change or public note; editors prepare, p
 schedule, publishers publish; the preview shows unsaved data to staff only and is never kept."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -18,14 +18,19 @@ from guidance.dates import today_in_copenhagen
 from guidance.middleware import edge_expires, responses
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 from guidance.templatetags import memo
-from tests import factories
+from tests import clock, factories
 from tests.test_admin import milestone_form
 
 pytestmark = pytest.mark.django_db
 
-# 18:00 in Copenhagen (UTC+1) on Tuesday 1 December 2026: the minute a change is scheduled for.
-MOMENT = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-BEFORE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # when staff schedule it
+# The minute a change is scheduled for, 18:00 in Copenhagen a week after the run starts
+# (tests/clock.py), and when staff schedule it: both after every row the tests write, as the
+# database stamps them, and within the fortnight a staff session made at the start lasts.
+MOMENT = datetime.combine(
+    clock.TODAY + timedelta(days=7), time(18, 0), clock.COPENHAGEN
+).astimezone(UTC)
+MOMENT_DAY = MOMENT.astimezone(clock.COPENHAGEN).date().isoformat()  # as the admin's form writes it
+BEFORE = MOMENT - timedelta(days=1, hours=8)
 PAGE = "/en/?date=2024-01-01"
 
 
@@ -151,7 +156,7 @@ def test_the_api_and_the_calendar_leave_a_scheduled_milestone_out_until_it_is_li
 
 
 def test_the_edge_is_told_to_drop_its_copy_before_the_moment():
-    moment = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    moment = MOMENT
     second = int(moment.timestamp())
     assert edge_expires(None, moment) is None
     # Far ahead: the edge's own second ends first.
@@ -237,21 +242,21 @@ def test_the_form_shows_and_takes_publish_from_in_copenhagen_time(publisher_clie
     milestone = closing()
     Milestone.objects.filter(pk=milestone.pk).update(publish_from=MOMENT)
     form = publisher_client.get(change_url(milestone)).content.decode()
-    assert 'name="publish_from_0" value="2026-12-01"' in form
-    assert 'name="publish_from_1" value="18:00:00"' in form  # 17:00 UTC is 18:00 in Copenhagen
+    assert f'name="publish_from_0" value="{MOMENT_DAY}"' in form
+    assert 'name="publish_from_1" value="18:00:00"' in form  # in Copenhagen time
     assert 'name="review_by"' in form
     with travel(BEFORE):
         response = publisher_client.post(
             change_url(milestone),
             milestone_form(
                 milestone,
-                publish_from_0="2026-12-01",
+                publish_from_0=MOMENT_DAY,
                 publish_from_1=sent,
                 change_kind="minor",
             ),
         )
     assert response.status_code == 302
-    assert closing().publish_from == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # whole minute
+    assert closing().publish_from == MOMENT + timedelta(hours=1, minutes=30)  # whole minute
 
 
 def test_a_public_note_needs_both_languages(publisher_client):
@@ -311,7 +316,7 @@ def test_a_scheduled_change_dates_its_note_at_the_moment_and_a_reschedule_moves_
             change_url(milestone),
             milestone_form(
                 milestone,
-                publish_from_0="2026-12-01",
+                publish_from_0=MOMENT_DAY,
                 publish_from_1="18:00",
                 change_kind="note",
                 note_en="Scheduled note",
@@ -325,7 +330,7 @@ def test_a_scheduled_change_dates_its_note_at_the_moment_and_a_reschedule_moves_
         later = MOMENT + timedelta(hours=2)
         response = publisher_client.post(
             change_url(milestone),
-            milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="20:00"),
+            milestone_form(closing(), publish_from_0=MOMENT_DAY, publish_from_1="20:00"),
         )
         assert response.status_code == 302
         note.refresh_from_db()
@@ -347,7 +352,7 @@ def test_a_note_already_live_does_not_move_with_a_later_change(publisher_client)
     with travel(BEFORE + timedelta(days=1)):
         publisher_client.post(
             change_url(milestone),
-            milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="18:00"),
+            milestone_form(closing(), publish_from_0=MOMENT_DAY, publish_from_1="18:00"),
         )
     assert notes_about(milestone).get().published_at == BEFORE
 
@@ -399,7 +404,7 @@ def test_an_editor_prepares_and_schedules_a_draft_a_publisher_publishes_it(edito
         date="2030-01-01",
         title_en="Prepared milestone",
         published=False,
-        publish_from_0="2026-12-01",
+        publish_from_0=MOMENT_DAY,
         publish_from_1="18:00",
         change_kind="note",
         note_en="A new milestone in 2030.",
@@ -424,7 +429,7 @@ def test_an_editor_prepares_and_schedules_a_draft_a_publisher_publishes_it(edito
             milestone_form(
                 prepared,
                 published="on",
-                publish_from_0="2026-12-01",
+                publish_from_0=MOMENT_DAY,
                 publish_from_1="18:00",
             ),
         )
@@ -558,7 +563,7 @@ def test_a_new_row_and_a_scheduled_row_are_previewed_as_if_live(editor):
     assert not Milestone.objects.filter(title_en="A new one").exists()
     scheduled = scheduled_milestone()
     with travel(BEFORE):
-        fields = milestone_form(scheduled, publish_from_0="2026-12-01", publish_from_1="18:00")
+        fields = milestone_form(scheduled, publish_from_0=MOMENT_DAY, publish_from_1="18:00")
         html = editor.post(preview_url(scheduled), preview_fields(fields)).content.decode()
         assert "Scheduled milestone" in html
         assert "Scheduled milestone" not in page(editor).content.decode()
@@ -743,11 +748,11 @@ def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(edi
     )
     with travel(BEFORE):
         typo = milestone_form(
-            closing(), title_en="Typo fixed", publish_from_0="2026-12-01", publish_from_1="18:00"
+            closing(), title_en="Typo fixed", publish_from_0=MOMENT_DAY, publish_from_1="18:00"
         )
         assert editor.post(change_url(milestone), typo).status_code == 302
         assert closing().title_en == "Typo fixed"
-        moved = milestone_form(closing(), publish_from_0="2026-12-01", publish_from_1="20:00")
+        moved = milestone_form(closing(), publish_from_0=MOMENT_DAY, publish_from_1="20:00")
         response = editor.post(change_url(milestone), moved)
         assert response.status_code == 200
         assert "Only a publisher can publish this change" in response.content.decode()
@@ -973,8 +978,8 @@ def test_a_note_written_on_a_draft_is_dated_when_a_publisher_publishes_the_draft
         note_en="A new milestone in 2030.",
         note_da="En ny milepæl i 2030.",
     )
-    written = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    published = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    written = clock.days_ahead(2, time(9, 0))
+    published = written + timedelta(days=7)
     with travel(written):
         assert editor.post("/admin/guidance/milestone/add/", fields).status_code == 302
     draft = Milestone.objects.get(title_en="Drafted milestone")
@@ -1082,7 +1087,7 @@ def test_a_scheduled_note_moves_when_its_change_is_rescheduled_in_every_kind_of_
         fields = change_form(publisher_client, model._meta.model_name, row.pk)
         scheduled = {
             **fields,
-            "publish_from_0": "2026-12-01",
+            "publish_from_0": MOMENT_DAY,
             "publish_from_1": "18:00",
             "change_kind": "note",
             "note_en": "A row changes.",
@@ -1092,7 +1097,7 @@ def test_a_scheduled_note_moves_when_its_change_is_rescheduled_in_every_kind_of_
         note = notes_about(row).get()
         assert note.published_at == MOMENT
         fields = change_form(publisher_client, model._meta.model_name, row.pk)
-        later = {**fields, "publish_from_0": "2026-12-01", "publish_from_1": "20:00"}
+        later = {**fields, "publish_from_0": MOMENT_DAY, "publish_from_1": "20:00"}
         assert publisher_client.post(url, later).status_code == 302
     note.refresh_from_db()
     assert note.published_at == MOMENT + timedelta(hours=2)
