@@ -92,9 +92,17 @@ def test_citizens_are_warned_before_each_change_too(client):
 @pytest.mark.parametrize(("day", "audience"), CASES)
 def test_every_citizen_answer_points_businesses_to_theirs(client, day, audience):
     html = ask(client, day, audience)
-    pointer = '<p class="pointer">Does your company use NemID Employee Signature?'
+    pointer = (
+        '<p class="pointer">Does your company, authority or organisation use NemID for business '
+        "(Employee Signature)? Then it must switch to MitID Business."
+    )
+    danish = (
+        '<p class="pointer">Bruger jeres virksomhed, myndighed eller organisation NemID til '
+        "erhverv (medarbejdersignatur)? Så skal I skifte til MitID Erhverv."
+    )
     if audience == "citizen":
         assert pointer in html
+        assert danish in ask(client, day, audience, "da")
         query = "audience=business" if day == TODAY else f"date={day.isoformat()}&amp;audience"
         assert f'href="?{query}' in html
     else:
