@@ -6,6 +6,7 @@ requirements of a way to get MitID included; every save records who and, when gi
 """
 
 import logging
+from datetime import UTC, datetime
 
 from django import forms
 from django.conf import settings
@@ -56,8 +57,43 @@ def shown(value) -> str:
     return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
 
 
+class CopenhagenMoment(forms.SplitDateTimeField):
+    """ "Publish from": a day and a time on Copenhagen's clock, as staff read it on the wall.
+
+    Twice a year the wall clock is not one-to-one with time. On the night the clocks go back, a
+    time from 02:00 to 02:59 happens twice: it means the first (summer time), so the change goes
+    live once, at that moment. On the night they go forward, 02:00 to 02:59 never happens: the
+    form says so and names the time that does (Django's own message only says "it may be
+    ambiguous or it may not exist")."""
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in self.empty_values or data_list[1] in self.empty_values:
+            return super().compress(data_list)
+        wall = datetime.combine(*data_list)
+        zone = timezone.get_current_timezone()
+        moment = wall.replace(tzinfo=zone)  # fold=0: the first of a time that happens twice
+        real = moment.astimezone(UTC).astimezone(zone)
+        if real.replace(tzinfo=None) != wall:
+            raise ValidationError(
+                gettext(
+                    "On %(day)s the clocks in Denmark go forward an hour during the night, so "
+                    "%(time)s does not exist that day. Choose another time, for example %(real)s."
+                )
+                % {
+                    "day": formats.date_format(wall.date()),
+                    "time": formats.time_format(wall, "H:i"),
+                    "real": formats.time_format(real, "H:i"),
+                },
+                code="skipped_time",
+            )
+        return moment
+
+
 class ContentForm(forms.ModelForm):
     """A content row's admin form: refuses a stale save; asks why; reverts requirements too."""
+
+    class Meta:
+        field_classes = {"publish_from": CopenhagenMoment}
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_kind = forms.ChoiceField(
@@ -96,6 +132,11 @@ class ContentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "publish_from" in self.fields:
+            self.fields["publish_from"].help_text += " " + gettext(
+                "On the night the clocks go back, a time from 02:00 to 02:59 means the first one "
+                "(summer time)."
+            )
         if "review_by" in self.fields:
             self.fields["review_by"].required = False
         if self.instance.pk:
