@@ -17,9 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from guidance.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
 from guidance.content import content_for
-from guidance.dates import accepted_forms, today_in_copenhagen
+from guidance.dates import FIRST_DATE, LAST_DATE, accepted_forms, today_in_copenhagen
 from guidance.forms import AdviceForm, shared_fields
-from guidance.models import FIRST_DATE, LAST_DATE, Audience, EnrollmentOption, Milestone
+from guidance.models import Audience, EnrollmentOption, Milestone
 from guidance.openapi import DATE_FORMS, openapi_document
 from guidance.vocabulary import audience_error, language_error, languages
 

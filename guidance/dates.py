@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from guidance.models import FIRST_DATE, LAST_DATE
-
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# The dates we answer for: the forms, the API and a milestone's date all keep to this range.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
 
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([-./])([0-9]{1,2})\2([0-9]{4})")

@@ -15,8 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-FIRST_DATE = date(1900, 1, 1)
-LAST_DATE = date(2100, 12, 31)
+from guidance.dates import FIRST_DATE, LAST_DATE, today_in_copenhagen
 
 
 class Audience(models.TextChoices):
@@ -87,8 +86,6 @@ REVIEW_INTERVAL = timedelta(days=365)
 
 def a_review_interval_from_today() -> date:
     """The default "review by" date: a year from today in Copenhagen."""
-    from guidance.dates import today_in_copenhagen  # here: guidance.dates imports this module
-
     return today_in_copenhagen() + REVIEW_INTERVAL
 
 

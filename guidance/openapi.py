@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from guidance.models import FIRST_DATE, LAST_DATE
+from guidance.dates import FIRST_DATE, LAST_DATE
 from guidance.vocabulary import audiences, languages, statuses, year_pattern
 
 # An empty parameter counts as not given, as an HTML form sends it ("I'd rather not say").

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from guidance.dates import DateError, parse_date
-from guidance.models import FIRST_DATE, LAST_DATE, EnrollmentOption, Milestone
+from guidance.dates import FIRST_DATE, LAST_DATE, DateError, parse_date
+from guidance.models import EnrollmentOption, Milestone
 
 PAGES = ["/en/", "/da/", "/en/timeline/", "/da/timeline/"]
 DATA = ["/api/v1/status", "/api/v1/milestones", "/milestones.ics"]

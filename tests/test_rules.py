@@ -11,10 +11,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from guidance.dates import MAX_DATE_LENGTH, DateError, parse_date
+from guidance.dates import FIRST_DATE, LAST_DATE, MAX_DATE_LENGTH, DateError, parse_date
 from guidance.models import (
-    FIRST_DATE,
-    LAST_DATE,
     Audience,
     EnrollmentOption,
     Milestone,

@@ -12,7 +12,8 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from guidance.models import FIRST_DATE, LAST_DATE, Audience, NemIDStatus
+from guidance.dates import FIRST_DATE, LAST_DATE
+from guidance.models import Audience, NemIDStatus
 from guidance.openapi import date_pattern, openapi_document
 from guidance.vocabulary import year_pattern
 

@@ -5,7 +5,7 @@ from django import template
 from django.utils import translation
 
 from guidance.calendar import calendar_texts, feed_urls
-from guidance.models import FIRST_DATE, LAST_DATE
+from guidance.dates import FIRST_DATE, LAST_DATE
 from guidance.vocabulary import audiences, languages, one_of, statuses
 
 register = template.Library()
