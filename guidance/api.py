@@ -173,7 +173,7 @@ def answer_with(
         if not form.is_valid():
             response = error_response(form)
         else:
-            response = json_response({"lang": language, **build(form, language)})
+            response = json_response({"lang": language, **build(form)})
     # The body depends on Accept-Language only when ?lang= did not choose the language.
     vary_exactly(response, *([] if asked_language(request) else ["Accept-Language"]))
     response["Content-Language"] = language
@@ -292,7 +292,7 @@ def status(request: HttpRequest) -> JsonResponse:
     """GET /api/v1/status: NemID's status on a date (today in Copenhagen by default) and, for a
     past date, what applies today."""
 
-    def build(form: StatusQuery, language: str) -> dict:
+    def build(form: StatusQuery) -> dict:
         situation = form.situation()
         content = content_for(request)
         answer = answer_on(
@@ -315,7 +315,7 @@ def status(request: HttpRequest) -> JsonResponse:
 def milestones(request: HttpRequest) -> JsonResponse:
     """GET /api/v1/milestones: every published milestone, optionally for one audience."""
 
-    def build(form: MilestonesQuery, language: str) -> dict:
+    def build(form: MilestonesQuery) -> dict:
         audience = form.cleaned_data["audience"]
         chosen = [
             m for m in content_for(request).milestones if not audience or m.audience == audience
