@@ -49,7 +49,6 @@ def render(request: HttpRequest, row, requirements=None) -> HttpResponse:
     query, language = chosen(request, row)
     content = with_row_live(current_loaded(), row, requirements).live_at(timezone.now())
     with translation.override(language):
-        request.LANGUAGE_CODE = language
         response = render_advice(request, query, content, {"preview": True})
     response["Content-Language"] = language
     return never_kept(response)
