@@ -32,7 +32,6 @@ admin.site.site_header = _("eID guide: content")
 admin.site.site_title = _("eID guide admin")
 admin.site.index_title = _("Facts shown to citizens")
 
-BOOKKEEPING_FIELDS = {"id", "created_at", "updated_at"}
 MINOR, NOTED = "minor", "note"
 PUBLISH_PERMISSION = "guidance.publish_change"
 
@@ -249,9 +248,9 @@ class ContentForm(forms.ModelForm):
         base = history.filter(updated_at=loaded).last()
         if base is not None and base.history_id != latest.history_id:
             changes = []
+            # Only editable fields are compared, so never created_at or updated_at (and one row's
+            # id does not change).
             for change in latest.diff_against(base).changes:
-                if change.field in BOOKKEEPING_FIELDS:
-                    continue
                 field = self.instance._meta.get_field(change.field)
                 if field.many_to_many:
                     old, new = (
