@@ -193,8 +193,7 @@ class ContentForm(forms.ModelForm):
                     "Only a publisher can publish this change, so it was not saved. Untick "
                     "“Published” and save it as a draft; then ask someone in the Publishers "
                     "group to publish it. You can preview it and set when it goes live."
-                ),
-                code="needs_publisher",
+                )
             )
 
     def current_updated_at(self, lock: bool = False):
