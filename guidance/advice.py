@@ -167,20 +167,6 @@ def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Miles
     return sorted((m for m in milestones if m.audience == audience), key=lambda m: m.date)
 
 
-def current_milestone(
-    day: date, audience: str, milestones: Iterable[Milestone]
-) -> Milestone | None:
-    """The latest milestone in force on ``day``: its status is NemID's status that day."""
-    passed = [m for m in milestones_for(milestones, audience) if in_force_on(m, day)]
-    return passed[-1] if passed else None
-
-
-def status_on(day: date, audience: str, milestones: Iterable[Milestone]) -> NemIDStatus:
-    """NemID's status on ``day`` for ``audience``; before the first milestone it did not exist."""
-    milestone = current_milestone(day, audience, milestones)
-    return NemIDStatus(milestone.status) if milestone else NemIDStatus.NOT_LAUNCHED
-
-
 def status_since(passed: Sequence[Milestone]) -> date | None:
     """The first day of the current status: the earliest of the latest run of passed milestones
     that share it ("still closed" does not restart the count). None before NemID existed."""

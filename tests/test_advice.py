@@ -14,7 +14,6 @@ from guidance.advice import (
     advice_on,
     answer_on,
     in_force_on,
-    status_on,
     timeline_on,
 )
 from guidance.forms import AdviceForm
@@ -90,9 +89,6 @@ def test_a_milestone_is_in_force_from_its_own_day_on():
 
 @pytest.mark.parametrize(("audience", "day", "before", "on"), BOUNDARIES)
 def test_the_status_changes_on_the_milestone_day_itself(audience, day, before, on):
-    assert status_on(day - DAY, audience, milestones()) == before
-    assert status_on(day, audience, milestones()) == on
-    assert status_on(day + DAY, audience, milestones()) == on
     assert advice(day - DAY, audience).status == before
     assert advice(day, audience).status == on
     assert advice(day + DAY, audience).status == on
