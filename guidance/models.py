@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guidance.dates import FIRST_DATE, LAST_DATE, today_in_copenhagen
+from guidance.dates import FIRST_DATE, LAST_DATE, date_range_error, today_in_copenhagen
 
 
 class Audience(models.TextChoices):
@@ -222,7 +222,7 @@ class Milestone(ContentModel):
         """Refuse a milestone that would make its audience's timeline contradict itself."""
         super().clean()
         if self.date and not FIRST_DATE <= self.date <= LAST_DATE:
-            raise ValidationError({"date": _("Choose a date from 1900 to 2100.")})
+            raise ValidationError({"date": date_range_error()})
         if not (self.date and self.status and self.audience):
             return
         others = Milestone.objects.filter(audience=self.audience).exclude(pk=self.pk)

@@ -203,7 +203,9 @@ def test_a_milestone_date_must_be_from_1900_to_2100(day, accepted):
         return
     with pytest.raises(ValidationError) as refused:
         milestone.clean()
-    assert refused.value.message_dict == {"date": ["Choose a date from 1900 to 2100."]}
+    assert refused.value.message_dict == {
+        "date": ["Choose a date from 1 January 1900 to 31 December 2100."]
+    }
 
 
 @pytest.mark.django_db
