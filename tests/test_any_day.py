@@ -6,6 +6,8 @@ clocks go back and forward, and what a visitor sees on the day the answer's rang
 """
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -15,7 +17,16 @@ from guidance.models import Milestone
 from tests import clock
 from tests.test_admin import milestone_form
 from tests.test_publishing import closing, log_in_as_publisher
-from tools.clock_drill import last_sunday
+from tools.clock_drill import MISSING, faked, find_libfaketime, last_sunday
+from tools.serve import (
+    ROOT,
+    ProxiedClient,
+    add_superuser,
+    free_port,
+    gunicorn,
+    prepare,
+    production_env,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +104,101 @@ def test_a_change_scheduled_in_the_hour_that_happens_twice_goes_live_once(client
     assert shown_at(client, second - timedelta(minutes=1))
     assert shown_at(client, second)
     assert shown_at(client, second + timedelta(hours=1))
+
+
+# --- the service on days far ahead, black-box: gunicorn under a faked clock ----------------------
+
+SITE = "eid.example.dk"
+STAFF_PASSWORD = "any-day-staff-password-24"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A database migrated and seeded today, as a deployment is, with one member of staff."""
+    folder = tmp_path_factory.mktemp("any-day")
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        ALLOWED_HOSTS=SITE,
+        # The official links lead nowhere: a proxy on a closed loopback port refuses at once.
+        http_proxy=f"http://127.0.0.1:{free_port()}",
+        https_proxy=f"http://127.0.0.1:{free_port()}",
+        no_proxy="",
+    )
+    prepare(env)
+    add_superuser(env, "staff", STAFF_PASSWORD)
+    return env
+
+
+def faked_env(env: dict, moment: datetime) -> dict:
+    library = find_libfaketime()
+    if library is None:
+        pytest.fail(MISSING)
+    return faked(moment, library, env)
+
+
+def staff_on(url: str) -> ProxiedClient:
+    staff = ProxiedClient(url, host=SITE)
+    login = staff.request(
+        "POST",
+        "/admin/login/?next=/admin/",
+        data={
+            "username": "staff",
+            "password": STAFF_PASSWORD,
+            "csrfmiddlewaretoken": staff.csrf_token("/admin/login/"),
+        },
+    )
+    assert login.status_code == 302, login.text[:500]
+    return staff
+
+
+# Noon in Copenhagen, and the day as each language writes it. 2101-01-01 is the day after the
+# answer's range ends: "today" is past every date the form accepts.
+FAR_DAYS = {
+    "2101-01-01": (datetime(2101, 1, 1, 12), "1 January 2101", "1. januar 2101"),
+    "2099-12-31": (datetime(2099, 12, 31, 12), "31 December 2099", "31. december 2099"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("day", FAR_DAYS)
+def test_the_service_answers_for_today_years_ahead(seeded, day):
+    noon, english, danish = FAR_DAYS[day]
+    moment = noon.replace(tzinfo=clock.COPENHAGEN)
+    with gunicorn(faked_env(seeded, moment)) as server:
+        public = ProxiedClient(server.url, host=SITE)
+        answer = public.request("GET", "/en/")
+        assert answer.status_code == 200
+        assert f"NemID today, {english}" in answer.text
+        assert 'data-nemid-status="closed"' in answer.text
+        assert "Then it must switch to MitID Business." in answer.text
+        dansk = public.request("GET", "/da/")
+        assert dansk.status_code == 200
+        assert f"NemID i dag, {danish}" in dansk.text
+        status = public.request("GET", "/api/v1/status")
+        assert status.status_code == 200
+        body = status.json()
+        assert (body["date"], body["is_today"], body["nemid"]["status"]) == (day, True, "closed")
+        assert public.request("GET", "/en/timeline/").status_code == 200
+        calendar = public.request("GET", "/milestones.ics")
+        assert calendar.status_code == 200
+        assert calendar.text.count("BEGIN:VEVENT") == 4  # the citizens' four milestones
+        # A date past the range, asked for by name, is refused with the range, not a 500.
+        past = public.request("GET", "/en/", params={"date": "2101-01-02"})
+        assert past.status_code == 400
+        assert "Choose a date from 1 January 1900 to 31 December 2100." in past.text
+        # The seed's "review by" day (a year after it was written) has long passed.
+        staff = staff_on(server.url)
+        due = staff.request("GET", "/admin/review-due/")
+        assert due.status_code == 200
+        assert "Overdue by" in due.text
+        assert "No row is overdue" not in due.text
+    output = subprocess.run(
+        [sys.executable, "manage.py", "check_content", "--timeout", "2"],
+        cwd=ROOT,
+        env=faked_env(seeded, moment),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert output.returncode == 1, output.stderr
+    assert "OVERDUE" in output.stdout

@@ -116,14 +116,16 @@ class ProxiedClient:
 
     timeout = 10
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, host: str | None = None):
         self.base = base
+        self.host = host or urlsplit(base).netloc  # the Host header: the site's name, if given
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {
+            "Host": self.host,
             "X-Forwarded-Proto": "https",
-            "Referer": f"https://{urlsplit(self.base).netloc}{path}",
+            "Referer": f"https://{self.host}{path}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
         }
         response = requests.request(
