@@ -16,8 +16,10 @@ import ssl
 import subprocess
 import threading
 import time
+import urllib.request
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
+from datetime import time as clock_time
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tools import edge as edge_tools
+from tools.clock_drill import MISSING, faked, find_libfaketime, last_sunday
 from tools.serve import ROOT, free_port, gunicorn, manage, prepare, production_env
 
 pytestmark = [
@@ -623,6 +626,29 @@ def test_a_missing_app_gets_the_edges_502_page():
     assert api.headers["Content-Type"] == "application/json"
     assert api.json()["status"] == 502
     assert api.json()["field"] is None
+
+
+def test_the_cache_keys_minute_tells_apart_the_two_half_past_twos_of_the_night_clocks_go_back():
+    """The hour from 02:00 happens twice when the clocks go back: on Copenhagen's clock (TZ), the
+    minute alone would key a copy made at the first 02:30 for the second too, an hour later. The
+    real template's key, read by a probe server under libfaketime, carries the UTC offset."""
+    need_nginx()
+    library = find_libfaketime()
+    if library is None:
+        pytest.fail(MISSING, pytrace=False)
+    port = free_port()
+    probe = f"server {{ listen 127.0.0.1:{port}; location / {{ return 200 $eidguide_minute; }} }}"
+    night = last_sunday(datetime.now(UTC).year + 1, 10)
+    keys = []
+    for utc_hour in (0, 1):  # 02:30 summer time (UTC+2), then 02:30 winter time (UTC+1)
+        moment = datetime.combine(night, clock_time(utc_hour, 30, 5), tzinfo=UTC)
+        env = faked(moment, library, {**os.environ, "TZ": "Europe/Copenhagen"})
+        with (
+            edge_tools.edge([f"127.0.0.1:{free_port()}"], extra_http=probe, env=env),
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer,
+        ):
+            keys.append(answer.read().decode())
+    assert keys == [f"{night}T02:30+02:00", f"{night}T02:30+01:00"]
 
 
 # --- what the app receives ---------------------------------------------------------------------

@@ -190,9 +190,11 @@ def edge(
     extra_http: str = "",
     workers: int | str = 1,
     snippets: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ):
     """nginx running the real template in front of the given app addresses (host:port), with
-    optional server-level snippets (the container's /etc/nginx/edge.d/*.conf) by file name."""
+    optional server-level snippets (the container's /etc/nginx/edge.d/*.conf) by file name, in
+    ``env`` (this process's environment by default)."""
     reason = ensure_nginx()
     if reason:
         raise RuntimeError(reason)
@@ -211,6 +213,7 @@ def edge(
                 [NGINX, "-p", str(folder), "-c", str(main), "-g", "daemon off;"],
                 stdout=stdout,
                 stderr=err,
+                env=env,
             )
         try:
             wait_for(f"http://127.0.0.1:{ports.stub_status}/stub_status")
