@@ -10,7 +10,7 @@ MO := locale/da/LC_MESSAGES/django.mo
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test test-services lint format messages bench fuzz audit image-check mutate clean deploy-check deploy-edge-config
+.PHONY: run test test-clock test-services lint format messages bench fuzz audit image-check mutate clean deploy-check deploy-edge-config
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -35,15 +35,24 @@ run: $(RUNTIME) $(MO)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in parallel on every core (pytest-xdist); `make test WORKERS=0` runs it in one
+# process, e.g. to debug a test.
+WORKERS ?= auto
 test: $(INSTALLED) $(MO)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
+
+# The clock drill: the fast suite under a faked wall clock (libfaketime) on the days most likely
+# to break something: a year ahead, a 29 February, both nights Copenhagen's clocks change,
+# 2099-12-31 and 2101-01-01 (tools/clock_drill.py). .ci/run runs it after `make test`.
+test-clock: $(INSTALLED) $(MO)
+	$(BIN)/python -m tools.clock_drill -- -n $(WORKERS)
 
 # The suite again on PostgreSQL and Redis (the browser tests run their own SQLite and are left out),
 # with the two-instance test. .ci/run starts the servers when they are not running.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 test-services: $(INSTALLED) $(MO)
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest --ignore=tests/browser
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest -n $(WORKERS) --ignore=tests/browser
 
 # Mutation testing of guidance/ and eidguide/ with the fast suite ([tool.mutmut] in pyproject.toml),
 # then the score and every surviving mutant not listed as equivalent in tests/MUTANTS.md. Results
