@@ -2,14 +2,21 @@
 browser tests use): an English answer for a date before NemID, the business answer the day
 before closing, and the About page (issue 13); the "Last updated · See all updates" line of an
 answer in both languages, the updates page, and the admin's list of rows to review, with a few
-seeded rows made overdue or due for it (issue 16)."""
+seeded rows made overdue or due for it (issue 16).
+
+`python -m tools.screenshots --at 2101-01-01` instead serves the app under a faked clock
+(libfaketime, as the clock drill does) at noon in Copenhagen on that day, with the database
+seeded today, and shoots what a visitor sees for "today" in both languages and the admin's list
+of rows to review (issue 24)."""
 
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tools.clock_drill import COPENHAGEN, MISSING, faked, find_libfaketime
 from tools.serve import ROOT, add_superuser, gunicorn, manage, prepare, production_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -66,18 +73,49 @@ def shoot_review_button(page, site: str, path: Path) -> None:
     page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1024, "height": 320})
 
 
-def main() -> int:
+def launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+    )
+
+
+def shoot_day(day: str, artifacts: Path) -> int:
+    """Today's answer in English and Danish and the review list, served on ``day`` at noon."""
+    library = find_libfaketime()
+    if library is None:
+        print(MISSING, file=sys.stderr)
+        return 2
+    noon = datetime.fromisoformat(f"{day}T12:00").replace(tzinfo=COPENHAGEN)
+    with tempfile.TemporaryDirectory(prefix="eidguide-shots-") as workdir:
+        env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
+        prepare(env)
+        add_superuser(env, "editor", STAFF_PASSWORD)
+        with gunicorn(faked(noon, library, env), workers=2) as server, sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page(viewport={"width": 1024, "height": 800})
+            for language in ("en", "da"):
+                path = artifacts / f"today-{language}-{day}.png"
+                page.goto(f"{server.url}/{language}/")
+                page.screenshot(path=str(path), full_page=True)
+                print(path)
+            shoot_review_list(page, server.url, artifacts / f"review-due-admin-{day}.png")
+            print(artifacts / f"review-due-admin-{day}.png")
+            browser.close()
+    return 0
+
+
+def main(argv: list[str]) -> int:
     artifacts = ROOT / "artifacts"
     artifacts.mkdir(exist_ok=True)
+    if argv[:1] == ["--at"] and len(argv) == 2:
+        return shoot_day(argv[1], artifacts)
     with tempfile.TemporaryDirectory(prefix="eidguide-shots-") as workdir:
         env = production_env(DATABASE_URL=f"sqlite:///{Path(workdir) / 'db.sqlite3'}")
         prepare(env)
         manage("shell", "-c", MAKE_DUE, env=env)
         add_superuser(env, "editor", STAFF_PASSWORD)
         with gunicorn(env, workers=2) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1024, "height": 800})
             for name, path in PAGES.items():
                 page.goto(server.url + path)
@@ -95,4 +133,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
