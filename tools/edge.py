@@ -26,7 +26,6 @@ from tools.serve import ROOT, free_port
 
 TEMPLATE = ROOT / "edge" / "default.conf.template"
 NGINX = "/usr/sbin/nginx"
-TEMPLATE_VARIABLES = ("APP_ADDRESS", "EDGE_PORT")
 STUB_STATUS_PORT = 8081
 MISS_LIMITER = "127.0.0.1:8082"
 
@@ -133,10 +132,6 @@ class Edge:
     ports: Ports
     folder: Path
     pid: int
-
-    @property
-    def stub_status_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.stub_status}/stub_status"
 
     def access_log(self) -> list[str]:
         """The JSON access log lines written so far (nginx's standard output)."""
