@@ -1,12 +1,26 @@
 """Repeated public answers served from memory, with conditional GET.
 
-A public page or API answer depends only on its URL (with the host and scheme it was asked on, as
-pages carry absolute links), the content version (which changes when staff edit anything), today's
-date in Copenhagen (for answers "for today"), and, where the response says
-``Vary: Accept-Language``, the visitor's languages. This middleware keeps the rendered responses
-under exactly that key in a bounded in-process LRU, so a warm request needs no database query, no
-form parsing and no template rendering. It sits inside the security, CSP and static-file
-middleware, which still add their headers to every response.
+What it keeps, in each process's bounded LRU (``responses``): a complete 200 answer to a GET or
+HEAD for a public page, the API or the feed (paths under ``CACHEABLE_PREFIXES``, query string up
+to ``MAX_QUERY_LENGTH``) that sets no cookie and does not vary by cookie: its body, its headers
+but the hop ones (``HOP_HEADERS``), an ETag hashed from the body and a Last-Modified (the
+content's last change, or today's start in Copenhagen if later). A warm request needs no database
+query, no form parsing and no template rendering.
+
+Its key: the content snapshot's ``Content.key`` (the database's content version and the latest
+scheduled moment passed), today's date in Copenhagen, the scheme, the raw Host header (pages
+carry absolute links), the path and the raw query string; and, when the response says
+``Vary: Accept-Language``, the raw Accept-Language header too. The view answers from that same
+snapshot (``request.content``, read by ``guidance.content.content_for``), so an answer always
+matches its key.
+
+What ends it: nothing removes an entry when the content changes. A staff edit, a scheduled
+moment passing or Copenhagen's midnight changes the key, so the old entry is never found again.
+Any entry goes once ``MAX_ENTRIES`` others have been used since it last was (least recently used
+first), or with the process; tests and the benchmark empty it (``responses.clear()``).
+
+It sits inside the security, CSP and static-file middleware, which still add their headers to
+every response.
 """
 
 import hashlib
