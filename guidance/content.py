@@ -1,13 +1,26 @@
 """The published guidance, loaded once and kept until staff change it.
 
-The milestones, ways to get MitID and self-services are a few dozen rows. Every process keeps one
-snapshot of them in memory and reuses it while the *content version* is unchanged.
+What it keeps, in each process: ``Loaded``, every published row (milestones, ways to get MitID
+with their requirements, self-services, and the change notes about rows citizens see), scheduled
+ones included, as the database held them at one content version; and the ``Content`` live at a
+moment, cut from it (``Loaded.live_at``). A few dozen rows, held so that a request reads no table
+but, now and then, the version.
 
-The version is held by the database (``ContentVersion``): a trigger bumps it in the same
-transaction as any change to a content table, so no write can bypass it. Each process asks the
-database for it at most every ``VERSION_CHECK_SECONDS``; with a shared cache (Redis), the process
-that saved an edit also publishes the new version there, so every process and instance sees the
-edit on its next request.
+Their keys: ``Loaded`` is kept for one *content version*, the number in ``ContentVersion``, which a
+trigger bumps in the same transaction as any change to a content table, so no write can bypass
+it. ``Content.key`` is that version and the latest scheduled moment already passed
+(``live_since``): it names what citizens see, for the caches of answers built from it (the
+response cache, ``{% memo %}``).
+
+What ends them: ``Loaded`` is read again when ``content_version()`` gives another number than its
+own. That number comes from the shared cache (Redis) at every ``current_content()``, where the
+process that saved an edit publishes it at commit (``VERSION_KEY``, kept
+``VERSION_CACHE_SECONDS``), and from the database at most every ``VERSION_CHECK_SECONDS``: every
+process and instance sees an edit on its next request, or within that interval when the cache
+missed it (or there is no shared cache). The ``Content`` ends with the ``Loaded`` it was cut
+from, at ``valid_until`` (the next scheduled moment, from memory, no query), and when the clock
+reads before its ``live_since`` (tests travel in time). ``forget_cached_content()`` drops both
+and the version (tests, the benchmark).
 
 Reads fail open: when the cache or the database does not answer, a process keeps serving the
 snapshot it holds, logs one warning for the outage (not one a request), leaves the failed service
