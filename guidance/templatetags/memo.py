@@ -3,19 +3,26 @@
 Most of an answer page is the same for every date with the same answer: the status box, the ways
 to get MitID, the timeline, the form. A date never asked before would render all of it again (the
 response cache in ``guidance.middleware`` only helps the same URL twice). ``{% memo a b %}``
-keeps the rendered HTML of its body in a bounded in-process LRU, keyed by
+keeps the rendered HTML of its body (with holes for its ``{% fresh %}`` blocks, below) in each
+process's bounded LRU (``fragments``), keyed by
 
+- the tag itself: each ``{% memo %}`` of each template as parsed (two tags never share a part);
 - the page's content snapshot (``content_key`` in the context: ``Content.key``, which changes with
   every edit and at every scheduled moment), so an edit shows on the very next request;
 - the active language, the script prefix and the URL configuration (``{% url %}`` depends on them);
   settings are fixed for a process's life (they change only in tests, which empties the LRU);
-- the values it names (``a``, ``b``; a list counts as a tuple): everything else the body shows
-  must follow from them.
+- the values it names (``a``, ``b``; a list counts as a tuple, a lazy translation as its text):
+  everything else the body shows must follow from them.
 
 Parts of the body that change with the date go in ``{% fresh %}…{% endfresh %}``: they are left as
 holes in the kept HTML and rendered on every request, with the context as it is at ``{% memo %}``.
 A ``fresh`` block that would render otherwise there (it uses a ``for`` or ``with`` variable set
 inside the memo) is refused with an error the first time the memo is kept.
+
+What ends a part: nothing removes it when the content changes. An edit or a scheduled moment
+changes ``content_key``, so the old part is never found again; any part goes once
+``MAX_ENTRIES`` others have been used since it last was (least recently used first), when a
+setting changes (``setting_changed``: only in tests), or with the process.
 
 Without a ``content_key`` (error pages, pages that do not read the content, a staff preview with
 its unsaved row) the body is rendered as usual and nothing is kept: no page loads the content
