@@ -333,9 +333,15 @@ def current_content() -> Content:
     return _snapshot
 
 
+def answer_from(request, content: Content) -> None:
+    """Have ``request`` answered from ``content``: ``content_for(request)`` gives it from now on."""
+    request.content = content
+
+
 def content_for(request) -> Content:
-    """The content a request is answered from: the one the response cache keyed it by (so an
-    answer and its cache key agree even when a scheduled moment passes meanwhile), else now's."""
+    """The content a request is answered from: the one given by ``answer_from`` (the response
+    cache's, so an answer and its cache key agree even when a scheduled moment passes meanwhile),
+    else now's."""
     content = getattr(request, "content", None)
     return content if content is not None else current_content()
 

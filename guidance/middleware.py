@@ -11,8 +11,7 @@ Its key: the content snapshot's ``Content.key`` (the database's content version 
 scheduled moment passed), today's date in Copenhagen, the scheme, the raw Host header (pages
 carry absolute links), the path and the raw query string; and, when the response says
 ``Vary: Accept-Language``, the raw Accept-Language header too. The view answers from that same
-snapshot (``request.content``, read by ``guidance.content.content_for``), so an answer always
-matches its key.
+snapshot (``guidance.content.answer_from``), so an answer always matches its key.
 
 What ends it: nothing removes an entry when the content changes. A staff edit, a scheduled
 moment passing or Copenhagen's midnight changes the key, so the old entry is never found again.
@@ -34,7 +33,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from eidguide.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
-from guidance.content import current_content
+from guidance.content import answer_from, current_content
 from guidance.dates import COPENHAGEN, today_in_copenhagen
 from guidance.lru import BoundedLRU
 from guidance.views import healthz
@@ -163,7 +162,7 @@ class PublicResponseCacheMiddleware:
         host = request.META.get("HTTP_HOST", "")
         content, today = current_content(), today_in_copenhagen()
         # The view answers from this very content, so the answer matches the key it is kept by.
-        request.content = content
+        answer_from(request, content)
         key = (content.key, today, request.scheme, host, request.path, query)
         language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
         entry = responses.get(key) or responses.get((*key, language))
