@@ -202,3 +202,52 @@ def test_the_service_answers_for_today_years_ahead(seeded, day):
     )
     assert output.returncode == 1, output.stderr
     assert "OVERDUE" in output.stdout
+
+
+# --- no year written into what citizens read, but the source's own --------------------------------
+
+YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
+SOURCE = ROOT / "tests/sources/nemid-closed-from-31-october-2023.txt"
+
+
+def citizen_texts() -> list[tuple[str, str]]:
+    """(where, text) of everything written for citizens by hand: the public templates, every
+    translatable message (code and templates, from the Danish catalogue's msgids) and the seed's
+    text in both languages in the migrations."""
+    import ast
+
+    texts = [
+        (str(path.relative_to(ROOT)), path.read_text())
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        if "admin" not in path.relative_to(ROOT / "templates").parts
+    ]
+    catalogue = (ROOT / "locale/da/LC_MESSAGES/django.po").read_text()
+    for msgid in re.findall(r'^msgid ((?:".*"\n)+)', catalogue, re.M):
+        texts.append(("the messages", "".join(re.findall(r'"(.*)"', msgid))))
+    for path in sorted((ROOT / "guidance/migrations").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            pairs = []
+            if isinstance(node, ast.Dict):
+                pairs = zip(node.keys, node.values, strict=True)
+            elif isinstance(node, ast.Call):
+                pairs = ((ast.Constant(k.arg), k.value) for k in node.keywords if k.arg)
+            for key, value in pairs:
+                name = key.value if isinstance(key, ast.Constant) else None
+                if isinstance(name, str) and name.endswith(("_en", "_da")):
+                    for part in ast.walk(value):
+                        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                            texts.append((path.name, part.value))
+    return texts
+
+
+def test_no_year_is_written_into_citizen_text_but_the_sources_own():
+    """A year written by hand (a copyright line, "tested in 2026", an example date in a hint)
+    reads wrong once the calendar passes it. The source's own dates (NemID's milestones) stay
+    true: those may be written; a day that changes (today, the last review, the last test of
+    accessibility) comes from the clock, the database or a setting."""
+    allowed = set(YEAR.findall(SOURCE.read_text()))
+    assert allowed == {"2010", "2022", "2023", "2024"}
+    texts = citizen_texts()
+    assert len(texts) > 300
+    written = {(where, year) for where, text in texts for year in YEAR.findall(text)}
+    assert {year for _where, year in written} - allowed == set(), sorted(written)
