@@ -1,4 +1,4 @@
-# eID guide. Build: docker build -t eidguide .   Run: see README "Deploy".
+# eID guide. Build: docker build -t eidguide .   Run: see docs/deploy.md.
 ARG BASE_IMAGE=python:3.13-slim
 
 # --- build: wheels, a virtual environment, compiled translations, collected static files ----

@@ -1,6 +1,6 @@
 """Settings for eID guide, read from the environment (and an optional env file, see ENV_FILE).
 
-Every variable is listed in the README's configuration table. Production is the default:
+Every variable is listed in docs/configuration.md. Production is the default:
 DEBUG is off, a SECRET_KEY is required, HTTPS is enforced.
 """
 

@@ -65,7 +65,7 @@ def json_response(data: dict, status: int = 200) -> JsonResponse:
 def error_json(
     status: int, message: str, field: str | None = None, errors: dict | None = None, **extra
 ) -> JsonResponse:
-    """An error in the one shape every error under /api/ has (README, "Open data")."""
+    """An error in the one shape every error under /api/ has (docs/architecture.md, "Open data")."""
     body = {"error": str(message), "status": status, "field": field, "errors": errors or {}}
     return with_cors(json_response({**body, **extra}, status=status))
 

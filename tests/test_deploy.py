@@ -1,5 +1,5 @@
 """The Kubernetes manifests, as `kubectl kustomize` renders them: valid, safe, and the same shape
-as the container and the edge they run (README "Kubernetes")."""
+as the container and the edge they run (docs/deploy.md, "Kubernetes")."""
 
 import ast
 import subprocess
