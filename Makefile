@@ -10,7 +10,7 @@ MO := locale/da/LC_MESSAGES/django.mo
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test test-clock test-services lint format messages bench fuzz audit image-check mutate clean deploy-check deploy-edge-config
+.PHONY: run test test-clock test-services lint format messages bench fuzz audit image-check mutate clean deploy-check
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -96,15 +96,12 @@ lint: $(INSTALLED)
 CHECKOV_VENV := .venv-tools/checkov
 CHECKOV := $(CHECKOV_VENV)/.installed
 KUSTOMIZATIONS := deploy/kubernetes/base $(wildcard deploy/kubernetes/overlays/*)
-EDGE_TEMPLATE_COPY := deploy/kubernetes/base/edge/default.conf.template
 $(CHECKOV): requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
 deploy-check: $(INSTALLED) $(CHECKOV)
-	@if [ -f edge/default.conf.template ] && ! cmp -s edge/default.conf.template $(EDGE_TEMPLATE_COPY); then \
-		echo "$(EDGE_TEMPLATE_COPY) differs from edge/default.conf.template: run make deploy-edge-config"; exit 1; fi
 	@rendered=$$(mktemp -d) && trap 'rm -rf "$$rendered"' EXIT && \
 	for folder in $(KUSTOMIZATIONS); do \
 		name=$$(echo $$folder | tr / _); \
@@ -116,9 +113,6 @@ deploy-check: $(INSTALLED) $(CHECKOV)
 	$(CHECKOV_VENV)/bin/checkov --config-file deploy/checkov.yaml --file Dockerfile
 
 # kustomize reads no file outside its folder: the edge's template is copied next to the manifests.
-deploy-edge-config:
-	cp edge/default.conf.template $(EDGE_TEMPLATE_COPY)
-
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
