@@ -62,12 +62,10 @@ test-services: $(INSTALLED) $(MO)
 # migrated test database (TEST_DB_TEMPLATE, tests/conftest.py) instead of migrating.
 MUTATE_CHILDREN ?= 2
 mutate: $(INSTALLED) $(MO)
-	mkdir -p mutants && $(BIN)/python -m tools.mutation_cache restore
 	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
 		HYPOTHESIS_PROFILE=mutate TEST_STATIC_ROOT=$$static/static TEST_DB_TEMPLATE=$$static/db.sqlite3 \
 		$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || \
-		{ tail -n 40 mutants.log; $(BIN)/python -m tools.mutation_cache save; exit 1; }
-	$(BIN)/python -m tools.mutation_cache save
+		{ tail -n 40 mutants.log; exit 1; }
 	$(BIN)/python -m tools.mutation_report
 
 fuzz: $(INSTALLED) $(MO)
