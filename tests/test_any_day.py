@@ -138,16 +138,7 @@ def faked_env(env: dict, moment: datetime) -> dict:
 
 def staff_on(url: str) -> ProxiedClient:
     staff = ProxiedClient(url, host=SITE)
-    login = staff.request(
-        "POST",
-        "/admin/login/?next=/admin/",
-        data={
-            "username": "staff",
-            "password": STAFF_PASSWORD,
-            "csrfmiddlewaretoken": staff.csrf_token("/admin/login/"),
-        },
-    )
-    assert login.status_code == 302, login.text[:500]
+    staff.log_in("staff", STAFF_PASSWORD)
     return staff
 
 

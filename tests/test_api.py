@@ -15,16 +15,6 @@ from tools.public_pages import dates_to_check
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def language_restored():
-    """LocaleMiddleware activates each request's language in the test's thread and leaves it
-    there; put back the language the test started with, so no later test inherits Danish."""
-    from django.utils import translation
-
-    with translation.override(translation.get_language()):
-        yield
-
-
 def api(client, path, **params):
     return client.get(path, params)
 

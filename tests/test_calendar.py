@@ -16,16 +16,6 @@ from guidance.models import Milestone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def language_restored():
-    """LocaleMiddleware activates each request's language in the test's thread and leaves it
-    there; put back the language the test started with, so no later test inherits Danish."""
-    from django.utils import translation
-
-    with translation.override(translation.get_language()):
-        yield
-
-
 LIBICAL_CHECK = Path(__file__).resolve().parent / "libical_check.c"
 
 

@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from eidguide import observability
 from eidguide.logs import JsonFormatter, RequestIdFilter, current_request_id
-from tools.serve import ROOT, free_port, prepare, production_env, wait_until_healthy
+from tools.serve import ROOT, gunicorn, prepare, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -479,28 +479,13 @@ def gunicorn_with_log(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="info",
-        PORT=str(free_port()),
     )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env["TMPDIR"] = str(tmp_path)
     prepare(env)
     log_path = tmp_path / "stdout.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "eidguide.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{env['PORT']}"
-        try:
-            wait_until_healthy(base)
-            yield base, log_path, process, tmp_path
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=20)
+    with gunicorn(env, log=log_path) as server:
+        yield server.url, log_path, server.process, tmp_path
 
 
 def children(pid: int) -> list[int]:

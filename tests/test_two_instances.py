@@ -94,16 +94,7 @@ def test_an_admin_edit_through_one_instance_is_served_by_the_other(shared_servic
         assert "NemID is closed and can no longer be used" in before.text
 
         staff = ProxiedClient(first.url)
-        login = staff.request(
-            "POST",
-            "/admin/login/?next=/admin/",
-            data={
-                "username": "admin",
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": staff.csrf_token("/admin/login/"),
-            },
-        )
-        assert login.status_code == 302, login.text[:500]
+        staff.log_in("admin", PASSWORD)
 
         with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
             row = db.execute(

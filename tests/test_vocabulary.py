@@ -20,16 +20,6 @@ from guidance.vocabulary import year_pattern
 SOURCES = ["guidance/openapi.py", "guidance/api.py", "guidance/calendar.py", "guidance/forms.py"]
 
 
-@pytest.fixture(autouse=True)
-def language_restored():
-    """LocaleMiddleware activates each request's language in the test's thread and leaves it
-    there; put back the language the test started with, so no later test inherits Danish."""
-    from django.utils import translation
-
-    with translation.override(translation.get_language()):
-        yield
-
-
 def test_the_documents_enums_are_the_models_choices():
     schemas = openapi_document("https://testserver/")["components"]["schemas"]
     assert schemas["Audience"]["enum"] == Audience.values

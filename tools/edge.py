@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.serve import ROOT, free_port
+from tools.serve import ROOT, free_port, stop
 
 TEMPLATE = ROOT / "edge" / "default.conf.template"
 NGINX = "/usr/sbin/nginx"
@@ -214,11 +214,6 @@ def edge(
             wait_for(f"http://127.0.0.1:{ports.stub_status}/stub_status")
             yield Edge(f"http://127.0.0.1:{ports.public}", ports, folder, process.pid)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+            stop(process, seconds=10)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

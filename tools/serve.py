@@ -79,34 +79,44 @@ def add_superuser(env: dict, username: str, password: str) -> None:
 class Server:
     url: str
     pid: int
+    process: subprocess.Popen
+
+
+def stop(process: subprocess.Popen, seconds: float = 15) -> None:
+    """Ask a server to stop (SIGTERM), and kill it if it has not within ``seconds``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int | None = None):
-    """A gunicorn serving the app with the project's config (workers as it says, unless given)."""
+def gunicorn(env: dict, workers: int | None = None, log: Path | None = None):
+    """A gunicorn serving the app with the project's config (workers as it says, unless given);
+    its output goes to ``log`` when given, else to a temporary file (a file, not a pipe: a full
+    pipe would stall gunicorn)."""
     port = free_port()
     env = {**env, "PORT": str(port)}
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    # The log goes to a file, not a pipe: a full pipe would stall gunicorn.
-    with tempfile.TemporaryFile() as log:
+    with log.open("wb") if log else tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "eidguide.wsgi"],
             cwd=ROOT,
             env=env,
-            stdout=log,
+            stdout=output,
             stderr=subprocess.STDOUT,
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
             wait_until_healthy(base_url)
-            yield Server(base_url, process.pid)
+            yield Server(base_url, process.pid, process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
 
 
 class ProxiedClient:
@@ -138,6 +148,19 @@ class ProxiedClient:
         )
         self.cookies.update(response.cookies.get_dict())
         return response
+
+    def log_in(self, username: str, password: str) -> None:
+        """Log in to the admin, as staff do, or fail saying what the login page answered."""
+        login = self.request(
+            "POST",
+            "/admin/login/?next=/admin/",
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.csrf_token("/admin/login/"),
+            },
+        )
+        assert login.status_code == 302, login.text[:500]
 
     def csrf_token(self, path: str) -> str:
         html = self.request("GET", path).text
