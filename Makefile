@@ -72,7 +72,7 @@ mutate: $(INSTALLED) $(MO)
 	$(BIN)/python -m tools.mutation_report
 
 fuzz: $(INSTALLED) $(MO)
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py tests/test_openapi_conformance.py --hypothesis-show-statistics
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/pages/test_fuzz.py tests/opendata/test_openapi_conformance.py --hypothesis-show-statistics
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -33,7 +33,7 @@ class RequestLimitsMiddleware:
     @staticmethod
     def refuse(request, status: int, message: str) -> HttpResponse:
         """The refusal: JSON in the API's error shape on the open data, plain text elsewhere."""
-        from guidance.api import error_json, is_open_data
+        from guidance.opendata.api import error_json, is_open_data
 
         if is_open_data(request.path):
             return error_json(status, message)
@@ -44,9 +44,9 @@ class ExactVaryMiddleware:
     """Lets a view say exactly which request headers its body depends on.
 
     LocaleMiddleware adds ``Vary: Accept-Language`` to every response outside the language
-    prefixes. A view that sets ``response.vary_exactly`` (guidance.api.vary_exactly) gets that
-    Vary instead, so caches (ours, the edge's, browsers') keep one copy where the body is one.
-    Sits just outside LocaleMiddleware.
+    prefixes. A view that sets ``response.vary_exactly`` (``guidance.opendata.api.vary_exactly``)
+    gets that Vary instead, so caches (ours, the edge's, browsers') keep one copy where the body
+    is one. Sits just outside LocaleMiddleware.
     """
 
     def __init__(self, get_response):

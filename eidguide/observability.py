@@ -25,7 +25,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from eidguide import metrics
 from eidguide.logs import REQUEST_ID_HEADER, current_request_id, request_id_from
-from guidance import content
+from guidance import snapshot as content
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def came_through_proxy(request: HttpRequest) -> bool:
 
 class ContentVersionCollector:
     """The published guidance's version and how long ago it changed, read when Prometheus
-    scrapes (from the database, which keeps both: guidance.content)."""
+    scrapes (from the database, which keeps both: guidance.snapshot)."""
 
     def collect(self):
         try:

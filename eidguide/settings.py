@@ -76,13 +76,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "eidguide.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "guidance.middleware.HealthCheckMiddleware",
-    "guidance.middleware.PublicResponseCacheMiddleware",
+    "guidance.pages.middleware.HealthCheckMiddleware",
+    "guidance.pages.middleware.PublicResponseCacheMiddleware",
     "eidguide.middleware.ExactVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "guidance.admin_requests.AdminFormLimitsMiddleware",
+    "guidance.publishing.form_limits.AdminFormLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,8 +106,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guidance.context_processors.languages",
-                "guidance.context_processors.site",
+                "guidance.pages.context.languages",
+                "guidance.pages.context.site",
             ],
         },
     },
@@ -138,7 +138,7 @@ else:
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eidguide")}
 # A shared cache that does not answer costs at most this long (seconds), once a second a process:
-# the app then serves what it holds (guidance.content).
+# the app then serves what it holds (guidance.snapshot).
 CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"].setdefault("OPTIONS", {}).update(
@@ -215,7 +215,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "guidance.views.csrf_failure"
+CSRF_FAILURE_VIEW = "guidance.pages.views.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
@@ -238,7 +238,8 @@ PERMISSIONS_POLICY = (
 
 # Refuse oversized input before it reaches a view.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
-# The admin's bulk edit of self-services sends about three fields a row (guidance.admin_requests).
+# The admin's bulk edit of self-services sends about three fields a row
+# (guidance.publishing.form_limits).
 ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 

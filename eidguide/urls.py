@@ -4,7 +4,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from guidance import admin_review, api, calendar, feeds, views
+from guidance.opendata import api, calendar, feeds
+from guidance.pages import views
+from guidance.publishing import review as admin_review
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
@@ -28,6 +30,6 @@ urlpatterns = [
 ]
 
 # Errors are JSON in the API's error shape under /api/ and on the feed, pages elsewhere.
-handler400 = "guidance.api.bad_request"
-handler404 = "guidance.api.page_not_found"
-handler500 = "guidance.api.server_error"
+handler400 = "guidance.opendata.api.bad_request"
+handler404 = "guidance.opendata.api.page_not_found"
+handler500 = "guidance.opendata.api.server_error"

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guidance.dates import FIRST_DATE, LAST_DATE, date_range_error, today_in_copenhagen
+from guidance.rules.dates import FIRST_DATE, LAST_DATE, date_range_error, today_in_copenhagen
 
 
 class Audience(models.TextChoices):
@@ -63,7 +63,7 @@ def lines(text: str) -> list[str]:
 class ContentVersion(models.Model):
     """The version of everything published, kept by the database itself.
 
-    One row. A trigger on every content table (``guidance.content_triggers``, installed by
+    One row. A trigger on every content table (``guidance.publishing.triggers``, installed by
     migrations) adds one to ``number`` and stamps ``changed_at`` in the same transaction as any
     insert, update or delete: admin saves, requirement links, ``QuerySet.update``,
     ``bulk_create``, data migrations and raw SQL alike. No write can change the content without

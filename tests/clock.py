@@ -3,7 +3,7 @@
 NOW is the wall clock when the test run starts, read once (under `make test-clock`, the faked
 clock of the drill's day). A test that needs a moment of its own takes it from here, a number of
 days ahead of NOW, never a literal the calendar will pass. Moments ahead of the run matter: rows
-the tests write are stamped by the database's own clock (guidance/content_triggers.py), which
+the tests write are stamped by the database's own clock (guidance/publishing/triggers.py), which
 time-machine does not move, so a moment the test travels to must come after every such stamp.
 """
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from guidance import content
-from guidance.middleware import responses
+from guidance import snapshot as content
+from guidance.pages.middleware import responses
 from guidance.templatetags.memo import fragments
 
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
@@ -23,7 +23,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 
 # Code the migrations run: a mutant of it must meet the migrations, not a copy of their result.
-MIGRATION_CODE = ("guidance.content_triggers.", "guidance.models.x_a_review_interval_from_today")
+MIGRATION_CODE = ("guidance.publishing.triggers.", "guidance.models.x_a_review_interval_from_today")
 
 
 def use_database_template(template: Path) -> None:

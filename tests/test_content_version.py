@@ -8,10 +8,10 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import OperationalError, connection
 
-from guidance import content
-from guidance.content_triggers import guarded_tables
+from guidance import snapshot as content
 from guidance.models import ContentVersion, EnrollmentOption, Milestone, Requirement, SelfService
-from tests.test_speed import edit_elsewhere
+from guidance.publishing.triggers import guarded_tables
+from tests.pages.test_speed import edit_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_a_database_without_triggers_of_ours_is_refused_at_migrate_with_what_to_
 
     from django.core.exceptions import ImproperlyConfigured
 
-    from guidance.content_triggers import install
+    from guidance.publishing.triggers import install
 
     mysql = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"))
     with pytest.raises(ImproperlyConfigured) as refused:
@@ -190,7 +190,7 @@ def test_pages_are_served_from_memory_while_the_shared_cache_is_down(
     broken = Broken(ConnectionError("Connection refused"))
     monkeypatch.setattr(cache, "get", broken)
     monkeypatch.setattr(cache, "set", broken)
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         answers = [client.get(url) for url in [PAGE, "/en/?date=2022-01-01"] * 5]
     assert [a.status_code for a in answers] == [200] * 10
     assert broken.calls == 1, "the dead cache is left alone for RETRY_SECONDS"
@@ -203,7 +203,7 @@ def test_pages_are_served_from_memory_while_the_database_is_down(client, monkeyp
     broken = Broken(OperationalError("connection refused"))
     monkeypatch.setattr(content, "database_version", broken)
     monkeypatch.setattr(content, "load_content", broken)
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         for _ in range(5):
             next_check_is_due()
             assert client.get(PAGE).status_code == 200
@@ -213,7 +213,7 @@ def test_pages_are_served_from_memory_while_the_database_is_down(client, monkeyp
 
 
 def outage_warnings(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "guidance.content"]
+    return [r.getMessage() for r in caplog.records if r.name == "guidance.snapshot"]
 
 
 def test_an_outage_is_reported_once_naming_the_service_and_the_error(
@@ -224,7 +224,7 @@ def test_an_outage_is_reported_once_naming_the_service_and_the_error(
     next_check_is_due()
     broken_database = Broken(OperationalError("connection refused"))
     monkeypatch.setattr(content, "database_version", broken_database)
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         assert client.get(PAGE).status_code == 200
     assert outage_warnings(caplog) == [
         "The shared cache does not answer (ConnectionError: Connection refused); serving the "
@@ -243,7 +243,7 @@ def test_an_edit_the_shared_cache_did_not_take_is_reported_without_asking_it_aga
     monkeypatch.setattr(cache, "set", broken)
     milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
     milestone.summary_en = "Saved while the cache was down."
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         assert client.get(PAGE).status_code == 200  # the outage starts here
         with django_capture_on_commit_callbacks(execute=True):
             milestone.save()
@@ -261,7 +261,7 @@ def test_an_edit_whose_version_cannot_be_read_back_is_reported(
     milestone.summary_en = "Saved."
     monkeypatch.setattr(content, "database_version", Broken(OperationalError("disk I/O error")))
     with (
-        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        caplog.at_level(logging.WARNING, logger="guidance.snapshot"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         milestone.save()  # committed; only reading the new version back failed
@@ -277,7 +277,7 @@ def test_an_edit_the_shared_cache_took_is_not_reported(
     milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
     milestone.summary_en = "Saved."
     with (
-        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        caplog.at_level(logging.WARNING, logger="guidance.snapshot"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         milestone.save()
@@ -305,7 +305,7 @@ def test_an_edit_the_shared_cache_refused_is_reported_with_its_error(
     milestone = Milestone.objects.get(audience="citizen", date="2023-10-31")
     milestone.summary_en = "Saved."
     with (
-        caplog.at_level(logging.WARNING, logger="guidance.content"),
+        caplog.at_level(logging.WARNING, logger="guidance.snapshot"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         milestone.save()
@@ -406,7 +406,7 @@ def test_new_content_the_database_fails_to_load_leaves_the_old_served(client, mo
     edit_elsewhere(summary_en="Not loaded.")
     next_check_is_due()  # the version check answers; reading the content then fails
     monkeypatch.setattr(content, "load_content", Broken(OperationalError("database is locked")))
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         answer = client.get(PAGE)
     assert answer.status_code == 200
     assert b"can no longer be used" in answer.content
@@ -447,7 +447,7 @@ def test_a_dead_cache_is_asked_again_after_retry_seconds_and_its_return_is_repor
 ):
     client.get(PAGE)
     broken = Broken(ConnectionError("Connection refused"))
-    with caplog.at_level(logging.WARNING, logger="guidance.content"):
+    with caplog.at_level(logging.WARNING, logger="guidance.snapshot"):
         with monkeypatch.context() as outage:
             outage.setattr(cache, "get", broken)
             client.get(PAGE)

@@ -14,12 +14,12 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from guidance import content
-from guidance.advice import Advice, UnsuitableOption
-from guidance.context_processors import translated
+from guidance import snapshot as content
 from guidance.lru import BoundedLRU
-from guidance.middleware import responses
 from guidance.models import Milestone
+from guidance.pages.context import translated
+from guidance.pages.middleware import responses
+from guidance.rules.advice import Advice, UnsuitableOption
 from guidance.templatetags import memo
 from tests.factories import milestone
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from eidguide.urls import handler400, handler404, handler500
 from eidguide.urls import urlpatterns as site_urlpatterns
-from guidance.api import read_only
+from guidance.opendata.api import read_only
 
 
 @read_only

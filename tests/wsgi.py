@@ -2,8 +2,8 @@
 
 Django's test client drops the body of HEAD, 204 and 304 responses itself, so an "empty body"
 assertion through it cannot fail. A WSGI server sends what the application's iterable yields;
-here that iterable is read whole. (tests/test_wire.py reads the socket of a real gunicorn; this
-is the fast check, run by `make mutate` too.)
+here that iterable is read whole. (tests/deploy/test_wire.py reads the socket of a real gunicorn;
+this is the fast check, run by `make mutate` too.)
 """
 
 from contextlib import contextmanager

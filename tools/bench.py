@@ -94,8 +94,8 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from guidance.content import forget_cached_content
-from guidance.middleware import responses
+from guidance.snapshot import forget_cached_content
+from guidance.pages.middleware import responses
 client = Client(headers={{"host": "127.0.0.1"}})
 result = {{}}
 for url in {URLS!r}:

@@ -3,8 +3,8 @@
 Each drill starts a real site (gunicorn with the project's config, a database of its own), breaks
 one part (a TCP proxy in front of Redis or PostgreSQL that can be cut or made to hang, an SQLite
 lock, editors saving at once) and counts what visitors and staff get: answers served, stale
-answers, 5xx. ``tests/test_faults.py`` asserts on them; ``python -m tools.faults`` prints them all
-as JSON (the closing note's figures; run it in another checkout to measure that code).
+answers, 5xx. ``tests/deploy/test_faults.py`` asserts on them; ``python -m tools.faults`` prints
+them all as JSON (the closing note's figures; run it in another checkout to measure that code).
 
 Only loopback is used; every loop is bounded in count and time.
 """

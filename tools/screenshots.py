@@ -35,7 +35,7 @@ STAFF_PASSWORD = "screenshots-staff-password-16"  # noqa: S105  (a throwaway dat
 # Rows made due for the review list: one overdue, one never reviewed and overdue, one due soon.
 MAKE_DUE = """
 from datetime import timedelta
-from guidance.dates import today_in_copenhagen
+from guidance.rules.dates import today_in_copenhagen
 from guidance.models import EnrollmentOption, Milestone, SelfService
 today = today_in_copenhagen()
 SelfService.objects.filter(pk=SelfService.objects.order_by("pk")[0].pk).update(

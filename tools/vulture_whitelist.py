@@ -8,9 +8,9 @@ tags, management commands, settings) are reported only below it.
 # ruff: noqa: B018, F821
 
 # Django calls SimpleListFilter.lookups(request, model_admin); the filter needs only the request.
-_.model_admin  # guidance/admin_review.py: ReviewDueFilter.lookups
+_.model_admin  # guidance/publishing/review.py: ReviewDueFilter.lookups
 # Part of lru_cache's key, not of the work: a translated path is kept per URLconf and prefix.
-_.urlconf  # guidance/context_processors.py: translated_path
-_.script_prefix  # guidance/context_processors.py: translated_path
+_.urlconf  # guidance/pages/context.py: translated_path
+_.script_prefix  # guidance/pages/context.py: translated_path
 # copy.deepcopy's protocol passes the memo; the shared fields are copied shallowly on purpose.
-_.memo  # guidance/forms.py: SharedFields.__deepcopy__
+_.memo  # guidance/pages/forms.py: SharedFields.__deepcopy__

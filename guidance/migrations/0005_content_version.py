@@ -1,11 +1,11 @@
 """The content version, held by the database: one row, bumped by a trigger on every content table
-in the same transaction as the change (see guidance.content_triggers)."""
+in the same transaction as the change (see guidance.publishing.triggers)."""
 
 from django.db import migrations, models
 from django.db.models import Max
 from django.utils import timezone
 
-from guidance import content_triggers
+from guidance.publishing import triggers as content_triggers
 
 TABLES = [
     "guidance_milestone",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import guidance.models
-from guidance import content_triggers
+from guidance.publishing import triggers as content_triggers
 
 # The editorial pass (migration 0010) checked every seeded fact against the official page on this
 # day; rows that exist when this migration runs are the seed.

@@ -2,7 +2,7 @@
 
 Most of an answer page is the same for every date with the same answer: the status box, the ways
 to get MitID, the timeline, the form. A date never asked before would render all of it again (the
-response cache in ``guidance.middleware`` only helps the same URL twice). ``{% memo a b %}``
+response cache in ``guidance.pages.middleware`` only helps the same URL twice). ``{% memo a b %}``
 keeps the rendered HTML of its body (with holes for its ``{% fresh %}`` blocks, below) in each
 process's bounded LRU (``fragments``), keyed by
 

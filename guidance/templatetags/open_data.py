@@ -4,9 +4,9 @@ the templates only render."""
 from django import template
 from django.utils import translation
 
-from guidance.calendar import calendar_texts, feed_urls
-from guidance.dates import FIRST_DATE, LAST_DATE
-from guidance.vocabulary import audiences, languages, one_of, statuses
+from guidance.opendata.calendar import calendar_texts, feed_urls
+from guidance.rules.dates import FIRST_DATE, LAST_DATE
+from guidance.rules.vocabulary import audiences, languages, one_of, statuses
 
 register = template.Library()
 

@@ -1,10 +1,10 @@
-"""The page-dates line of an answer page: the dates come from guidance.updates, not the template."""
+"""The page-dates line of an answer page: the dates come from guidance.pages.updates."""
 
 from django import template
 
-from guidance.content import content_for
-from guidance.updates import PageDates
-from guidance.updates import page_dates as dates_of_page
+from guidance.pages.updates import PageDates
+from guidance.pages.updates import page_dates as dates_of_page
+from guidance.snapshot import content_for
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ register = template.Library()
 def review_due_count(context) -> int | None:
     """How many rows this staff member may see are overdue or due within 30 days (None when they
     may see none of the content tables)."""
-    from guidance.admin_review import REVIEWED_MODELS, due_rows, may_view
+    from guidance.publishing.review import REVIEWED_MODELS, due_rows, may_view
 
     request = context["request"]
     if not any(may_view(request, model) for model in REVIEWED_MODELS):

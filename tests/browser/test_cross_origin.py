@@ -1,5 +1,5 @@
 """The API from a web page on another origin, in a real browser: what CORS lets a script do,
-conditional requests (304 with the 200's CORS headers, guidance/middleware.py) included.
+conditional requests (304 with the 200's CORS headers, guidance/pages/middleware.py) included.
 
 The page is served by a second server on another loopback port (another origin); its script
 calls the app's API with fetch(), as an integrator's site would.

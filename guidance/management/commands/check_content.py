@@ -15,8 +15,8 @@ admin page) and exits 1:
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guidance.dates import today_in_copenhagen
-from guidance.sources_check import problems
+from guidance.publishing.source_check import problems
+from guidance.rules.dates import today_in_copenhagen
 
 
 class Command(BaseCommand):

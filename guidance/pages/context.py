@@ -1,0 +1,96 @@
+"""Template context every page needs."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.core.validators import validate_email
+from django.dispatch import receiver
+from django.forms import ValidationError
+from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from guidance.rules.source import source_for
+
+
+@lru_cache(maxsize=1024)
+def translated_path(path: str, code: str, urlconf: str | None, script_prefix: str) -> str:
+    """``path`` (no query) in language ``code``: resolving and reversing it costs more than the
+    rest of this context, and a site has few paths (bounded: 404s have any path)."""
+    return translate_url(path, code)
+
+
+@receiver(setting_changed)
+def _forget_translated_paths(**kwargs) -> None:
+    """Settings change only in tests (override_settings), the URLs' languages with them."""
+    translated_path.cache_clear()
+
+
+def translated(full_path: str, code: str) -> str:
+    """``translate_url(full_path, code)``, remembering the translation of the path part."""
+    path, question, query = full_path.partition("?")
+    if "#" in query:  # never sent by a browser; urlsplit would cut it as a fragment
+        return translate_url(full_path, code)
+    return translated_path(path, code, get_urlconf(), get_script_prefix()) + question + query
+
+
+def languages(request) -> dict:
+    """This page's address in each language, for the language links and hreflang alternates."""
+    path = request.get_full_path()
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        # The error page for a forged Host header: no absolute links to a host we do not serve.
+        host = None
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        translated_url = translated(path, code)
+        alternates.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"].capitalize(),
+                "path": translated_url,
+                "url": f"{request.scheme}://{host}{translated_url}" if host else None,
+            }
+        )
+    return {"alternates": alternates}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Who publishes this copy of the site, how to reach them, and whether it is official."""
+
+    publisher: str  # the setting, or the site's own name in the active language
+    contact: str
+    is_official: bool
+    accessibility_tested_on: date
+
+    @property
+    def contact_href(self) -> str:
+        """The contact as a link target: mailto: for an e-mail address, else the URL itself."""
+        if not self.contact:
+            return ""
+        try:
+            validate_email(self.contact)
+        except ValidationError:
+            return self.contact
+        return f"mailto:{self.contact}"
+
+
+def site_info() -> SiteInfo:
+    """The publisher settings (SITE_PUBLISHER, SITE_CONTACT, SITE_IS_OFFICIAL, ...)."""
+    return SiteInfo(
+        publisher=settings.SITE_PUBLISHER or _("eID guide"),
+        contact=settings.SITE_CONTACT,
+        is_official=settings.SITE_IS_OFFICIAL,
+        accessibility_tested_on=settings.ACCESSIBILITY_TESTED_ON,
+    )
+
+
+def site(request) -> dict:
+    """The publisher and the official source, for the footer, About page and statement."""
+    return {"site": site_info(), "source": source_for()}

@@ -1,0 +1,123 @@
+"""The questions a visitor answers: a date, who is asking, and their situation."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guidance.models import Audience
+from guidance.rules.advice import VisitorSituation, other_audience
+from guidance.rules.dates import MAX_DATE_LENGTH, DateError, parse_date, today_in_copenhagen
+from guidance.rules.vocabulary import audience_error
+
+AUDIENCE_ANSWERS = {
+    Audience.CITIZEN: _("A person (citizen or resident)"),
+    Audience.BUSINESS: _("A company, authority or organisation"),
+}
+YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class SharedFields(dict):
+    """A form class's fields, used as they are by every form of it.
+
+    Django deep-copies a form's fields for each form, in case one form changes them; these forms
+    never do, and the copy cost more than the rest of reading a question."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
+def shared_fields(form_class: type[forms.Form]) -> type[forms.Form]:
+    """Class decorator: every form of ``form_class`` shares its (unchanged) fields."""
+    form_class.base_fields = SharedFields(form_class.base_fields)
+    return form_class
+
+
+class DayField(forms.Field):
+    """A date in any form the SPEC accepts (ISO or day-first), from 1900 to 2100."""
+
+    def to_python(self, value):
+        """The date the text stands for; None when it is empty."""
+        text = value or ""
+        if len(text) <= MAX_DATE_LENGTH and not text.strip():
+            return None
+        try:
+            return parse_date(text)
+        except DateError as error:
+            raise forms.ValidationError(str(error), code="invalid_date") from None
+
+
+@shared_fields
+class AdviceForm(forms.Form):
+    """The GET form on the advice page, and the query of the status API."""
+
+    date = DayField(
+        label=_("Date"),
+        required=False,
+        help_text=_("For example 31-10-2023 or 2023-10-31. Leave empty for today."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who is asking?"),
+        # Every audience is offered; the question names some more plainly than their label.
+        choices=[
+            (audience, AUDIENCE_ANSWERS.get(audience, audience.label)) for audience in Audience
+        ],
+        required=False,
+        error_messages={"invalid_choice": audience_error()},
+    )
+    passport = forms.ChoiceField(
+        label=_("Do you have a Danish passport?"),
+        choices=YES_NO,
+        required=False,
+        error_messages={"invalid_choice": _("Answer “yes” or “no” about the passport.")},
+    )
+    smartphone = forms.ChoiceField(
+        label=_("Do you have a smartphone?"),
+        choices=YES_NO,
+        required=False,
+        error_messages={"invalid_choice": _("Answer “yes” or “no” about the smartphone.")},
+    )
+
+    @property
+    def shown(self) -> tuple:
+        """What the form shows but the date as typed: each other answer and every error (a key
+        for the form's HTML kept between requests; the typed date is rendered each time)."""
+        return tuple(
+            (
+                name,
+                None if name == "date" else self[name].value(),
+                tuple(str(error) for error in self.errors.get(name, ())),
+            )
+            for name in self.fields
+        )
+
+    def clean_audience(self) -> str:
+        """Citizens are the default audience."""
+        return self.cleaned_data["audience"] or Audience.CITIZEN
+
+    def day(self) -> datetime.date:
+        """The date asked about; today in Copenhagen when none was given."""
+        return self.cleaned_data["date"] or today_in_copenhagen()
+
+    def other_audience_url(self) -> str:
+        """The same question (date kept) asked for the other audience, as a query string."""
+        other = other_audience(self.cleaned_data["audience"])
+        query = {}
+        if self.cleaned_data["date"]:
+            query["date"] = self.cleaned_data["date"].isoformat()
+        if other != Audience.CITIZEN:
+            query["audience"] = other
+        return f"?{urlencode(query)}"
+
+    def is_today(self) -> bool:
+        """Whether the visitor asked about today (gave no date)."""
+        return not self.cleaned_data["date"]
+
+    def situation(self) -> VisitorSituation:
+        """What the visitor said about their passport and smartphone."""
+        answers = {"yes": True, "no": False}
+        return VisitorSituation(
+            passport=answers.get(self.cleaned_data["passport"]),
+            smartphone=answers.get(self.cleaned_data["smartphone"]),
+        )

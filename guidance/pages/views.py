@@ -1,0 +1,182 @@
+"""Pages for citizens: parse the question with a form, ask the domain, render the answer."""
+
+import logging
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+from guidance.models import ContentVersion
+from guidance.pages.forms import AdviceForm
+from guidance.rules.advice import answer_on, timeline_on
+from guidance.rules.dates import today_in_copenhagen
+from guidance.snapshot import (
+    CONTENT_MODELS,
+    Content,
+    cache_is_shared,
+    content_for,
+    current_content,
+)
+
+log = logging.getLogger(__name__)
+
+
+def public_page(view):
+    """GET and HEAD only. These pages change nothing, so there is no CSRF check: any other
+    method gets 405, not a CSRF 403."""
+    return csrf_exempt(require_safe(view))
+
+
+def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm, dict]:
+    """The form for ``query`` (this request's) and, when it is valid, the answer's parts from
+    ``content`` (what citizens see now, unless given)."""
+    form = AdviceForm(request.GET if query is None else query)
+    if not form.is_valid():
+        return form, {}
+    # Only the snapshot every visitor sees names the page's kept parts; a content given here (a
+    # staff preview with an unsaved row) must never fill nor read them.
+    shared = content is None
+    content = content_for(request) if shared else content
+    answer = answer_on(
+        form.day(),
+        today_in_copenhagen(),
+        form.cleaned_data["audience"],
+        form.situation(),
+        milestones=content.milestones,
+        options=content.options,
+        self_services=content.self_services,
+    )
+    advice = answer.asked
+    timeline = timeline_on(advice.day, advice.audience, content.milestones)
+    return form, {
+        "answer": answer,
+        "advice": advice,
+        "timeline": timeline,
+        "is_today": form.is_today(),
+        "other_audience_url": form.other_audience_url(),
+        # Names this snapshot for the parts of the page kept between requests ({% memo %}).
+        "content_key": content.key if shared else None,
+        "page_content": content,
+    }
+
+
+@public_page
+def advice(request):
+    """The answer for a date (today when none is given), audience and situation."""
+    return render_advice(request)
+
+
+def render_advice(request, query=None, content: Content | None = None, extra: dict | None = None):
+    """The advice page for ``query`` from ``content`` (both: this request's, unless given)."""
+    form, answer = ask(request, query, content)
+    return render(
+        request,
+        "guidance/advice.html",
+        {"form": form, **answer, **(extra or {})},
+        status=200 if answer else 400,
+    )
+
+
+@public_page
+def timeline(request):
+    """Every milestone, drawn as a timeline, with the chosen date (or today) marked."""
+    form, answer = ask(request)
+    return render(
+        request, "guidance/timeline.html", {"form": form, **answer}, status=200 if answer else 400
+    )
+
+
+@public_page
+def accessibility(request):
+    """The accessibility statement."""
+    return render(request, "guidance/accessibility.html")
+
+
+@public_page
+def about(request):
+    """Who publishes the site, how to reach them, and whether it is official (from settings)."""
+    return render(request, "guidance/about.html")
+
+
+@public_page
+def choose_language(request):
+    """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language if language == "da" else "en"):
+        response = HttpResponseRedirect(reverse("advice"))
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+@public_page
+def healthz(request):
+    """200 when the app can serve the public pages: the content tables answer, the content is
+    loaded and has milestones, and the shared cache (if any) answers; 503 naming what failed."""
+    checks = {
+        "database": database_answers(),
+        "content": content_loaded(),
+        "cache": cache_answers(),
+    }
+    failed = [part for part, result in checks.items() if result not in ("ok", "local")]
+    if failed:
+        log.warning("Health check failed: %s", ", ".join(f"{p} {checks[p]}" for p in failed))
+    body = {"status": "unavailable" if failed else "ok", **checks, "failed": failed}
+    return JsonResponse(body, status=503 if failed else 200)
+
+
+def database_answers() -> str:
+    """ "ok" when every content table and the content version answer a query, else "error"."""
+    try:
+        for model in (*CONTENT_MODELS, ContentVersion):
+            model.objects.exists()
+        if not ContentVersion.objects.exists():
+            return "error: no content version"
+    except Exception as error:  # noqa: BLE001  (any failure means "not healthy")
+        log.warning("Health check: the database does not answer: %s", error)
+        return "error"
+    return "ok"
+
+
+def content_loaded() -> str:
+    """ "ok" when this process holds the published content (loading it if need be) and it has
+    milestones; "empty" without milestones; "error" when it cannot be loaded."""
+    try:
+        content = current_content()
+    except Exception as error:  # noqa: BLE001
+        log.warning("Health check: the content cannot be loaded: %s", error)
+        return "error"
+    return "ok" if content.milestones else "empty"
+
+
+def cache_answers() -> str:
+    """ "ok" when the shared cache answers, "local" for a per-process cache, "error" otherwise."""
+    if not cache_is_shared():
+        return "local"
+    try:
+        cache.set("healthz", "ok", 10)
+        return "ok" if cache.get("healthz") == "ok" else "error"
+    except Exception as error:  # noqa: BLE001  (any failure means "not healthy")
+        log.warning("Health check: the shared cache does not answer: %s", error)
+        return "error"
+
+
+@public_page
+def api_docs(request):
+    """A readable page about the JSON API and the calendar feed."""
+    return render(request, "guidance/api.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form (the admin's) was sent without a valid CSRF token: say what to do, in our style."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be indexed; the admin and the API's raw data need not be."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

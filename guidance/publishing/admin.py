@@ -1,0 +1,535 @@
+"""The admin where staff keep the facts current. Rules live in the models' ``clean()``.
+
+Staff data safety lives here: a form saved after someone else changed the row is refused with
+what they changed (optimistic concurrency on ``updated_at``); a revert restores every field, the
+requirements of a way to get MitID included; every save records who and, when given, why.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.http import Http404, HttpResponse
+from django.urls import path
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
+from guidance.publishing import preview
+from guidance.publishing.review import ReviewAdmin
+
+log = logging.getLogger(__name__)
+
+admin.site.site_header = _("eID guide: content")
+admin.site.site_title = _("eID guide admin")
+admin.site.index_title = _("Facts shown to citizens")
+
+MINOR, NOTED = "minor", "note"
+PUBLISH_PERMISSION = "guidance.publish_change"
+
+
+def stamp(moment) -> str:
+    """The version a form was loaded at, as the hidden field carries it."""
+    return moment.isoformat() if moment else ""
+
+
+def saved_at(moment) -> str:
+    """When a version was saved, as staff read it in a sentence: the day and a 24-hour time in
+    Copenhagen ("3 June 2027 14:05"; a "p.m." would end the sentence with two full stops)."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'H:i')}"
+
+
+def shown(value) -> str:
+    """A field's value as staff read it in a message."""
+    if value in (None, ""):
+        return gettext("(blank)")
+    text = str(value)
+    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
+
+
+class CopenhagenMoment(forms.SplitDateTimeField):
+    """ "Publish from": a day and a time on Copenhagen's clock, as staff read it on the wall.
+
+    Twice a year the wall clock is not one-to-one with time. On the night the clocks go back, a
+    time from 02:00 to 02:59 happens twice: it means the first (summer time), so the change goes
+    live once, at that moment. On the night they go forward, 02:00 to 02:59 never happens: the
+    form says so and names the time that does (Django's own message only says "it may be
+    ambiguous or it may not exist")."""
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in self.empty_values or data_list[1] in self.empty_values:
+            return super().compress(data_list)
+        wall = datetime.combine(*data_list)
+        zone = timezone.get_current_timezone()
+        moment = wall.replace(tzinfo=zone)  # fold=0: the first of a time that happens twice
+        real = moment.astimezone(UTC).astimezone(zone)
+        if real.replace(tzinfo=None) != wall:
+            raise ValidationError(
+                gettext(
+                    "On %(day)s the clocks in Denmark go forward an hour during the night, so "
+                    "%(time)s does not exist that day. Choose another time, for example %(real)s."
+                )
+                % {
+                    "day": formats.date_format(wall.date()),
+                    "time": formats.time_format(wall, "H:i"),
+                    "real": formats.time_format(real, "H:i"),
+                },
+                code="skipped_time",
+            )
+        return moment
+
+
+class ContentForm(forms.ModelForm):
+    """A content row's admin form: refuses a stale save; asks why; reverts requirements too."""
+
+    class Meta:
+        field_classes = {"publish_from": CopenhagenMoment}
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_kind = forms.ChoiceField(
+        label=_("Kind of change"),
+        choices=[
+            (MINOR, _("Minor change: a typo or a clearer wording. No public note.")),
+            (NOTED, _("Citizens should know: publish a note in the list of updates.")),
+        ],
+        widget=forms.RadioSelect,
+        initial=MINOR,
+        required=False,
+    )
+    note_en = forms.CharField(
+        label=_("Public note (English)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("For example “The last day to use NemID was moved to 31 October 2023.”"),
+    )
+    note_da = forms.CharField(
+        label=_("Public note (Danish)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("The same note in Danish."),
+    )
+    # Set by ContentAdmin.get_form: who saves, and whether this form only makes a preview.
+    user = None
+    previewing = False
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        required=False,
+        help_text=_("Kept in the history with your name, for example “The agency moved the date”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "publish_from" in self.fields:
+            self.fields["publish_from"].help_text += " " + gettext(
+                "On the night the clocks go back, a time from 02:00 to 02:59 means the first one "
+                "(summer time)."
+            )
+        if "review_by" in self.fields:
+            self.fields["review_by"].required = False
+        if self.instance.pk:
+            # From the database, not the instance: a revert form's instance is the old version.
+            self.fields["loaded_version"].initial = stamp(self.current_updated_at())
+        historic = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if historic is not None and not self.is_bound:
+            for field in self.instance._meta.many_to_many:
+                if field.name in self.fields:
+                    rows = getattr(historic, field.name).all()
+                    self.initial[field.name] = [
+                        getattr(row, field.m2m_reverse_field_name() + "_id") for row in rows
+                    ]
+
+    @property
+    def noted(self) -> bool:
+        return self.cleaned_data.get("change_kind") == NOTED
+
+    def check_note(self, cleaned: dict) -> None:
+        """A change citizens should know of has its public note in both languages."""
+        if cleaned.get("change_kind") != NOTED:
+            return
+        if not (cleaned.get("note_en") or "").strip():
+            self.add_error(
+                "note_en", gettext("Write the public note in English, or choose a minor change.")
+            )
+        if not (cleaned.get("note_da") or "").strip():
+            self.add_error(
+                "note_da", gettext("Write the public note in Danish, or choose a minor change.")
+            )
+
+    def will_be_published(self, cleaned: dict) -> bool:
+        """Whether citizens see the row once saved (now or at its "publish from")."""
+        if "published" not in self.fields:
+            return True  # rows without the flag (requirements) are shown wherever they are used
+        return bool(cleaned.get("published"))
+
+    def check_may_publish(self, cleaned: dict) -> None:
+        """Publishing a change that is not minor, at once or scheduled, is for publishers:
+        a public note, a row made visible, or a note someone prepared moved to a new moment."""
+        if not settings.PUBLISHING_NEEDS_PUBLISHER or self.user is None:
+            return
+        if self.user.has_perm(PUBLISH_PERMISSION) or not self.will_be_published(cleaned):
+            return
+        # self.instance still holds the stored values here (the form's are put in after clean).
+        made_visible = "published" in self.fields and not (
+            self.instance.pk and self.instance.published
+        )
+        noted = cleaned.get("change_kind") == NOTED
+        # Moving a note someone prepared (a reschedule) publishes it too; a typo fix does not.
+        moved = cleaned.get("publish_from") != self.instance.publish_from
+        if noted or made_visible or (moved and pending_notes(self.instance).exists()):
+            raise ValidationError(
+                gettext(
+                    "Only a publisher can publish this change, so it was not saved. Untick "
+                    "“Published” and save it as a draft; then ask someone in the Publishers "
+                    "group to publish it. You can preview it and set when it goes live."
+                )
+            )
+
+    def current_updated_at(self, lock: bool = False):
+        rows = type(self.instance).objects.filter(pk=self.instance.pk)
+        if lock and connection.in_atomic_block:
+            rows = rows.select_for_update()
+        return rows.values_list("updated_at", flat=True).first()
+
+    def clean_review_by(self):
+        """Blank keeps the row's date (a year from today for a new row)."""
+        return self.cleaned_data.get("review_by") or self.instance.review_by
+
+    def clean_publish_from(self):
+        """Whole minutes: a change goes live at the start of the minute staff chose."""
+        moment = self.cleaned_data.get("publish_from")
+        return moment.replace(second=0, microsecond=0) if moment else moment
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.previewing:  # nothing is saved: no note asked, no conflict to refuse
+            return cleaned
+        self.check_note(cleaned)
+        self.check_may_publish(cleaned)
+        loaded = cleaned.get("loaded_version")
+        if not (self.instance.pk and loaded):
+            return cleaned
+        current = self.current_updated_at(lock=True)
+        if current is not None and stamp(current) != loaded:
+            # Shown again with the current version: saving once more, knowingly, replaces theirs.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = stamp(current)
+            raise ValidationError(self.conflict_message(loaded))
+        return cleaned
+
+    def conflict_message(self, loaded: str) -> str:
+        """Who changed the row since ``loaded``, when, why, and what they changed."""
+        history = self.instance.history.order_by("-history_date", "-history_id")
+        latest = history.first()
+        message = gettext(
+            "Someone else saved this after you opened it, so your changes were not saved."
+        )
+        if latest is None:
+            return message
+        who = latest.history_user.get_username() if latest.history_user else gettext("someone")
+        when = saved_at(latest.history_date)
+        message += " " + gettext("Last saved by %(who)s at %(when)s.") % {"who": who, "when": when}
+        if latest.history_change_reason:
+            message += " " + gettext("Reason: %(reason)s.") % {
+                "reason": latest.history_change_reason
+            }
+        base = history.filter(updated_at=loaded).last()
+        if base is not None and base.history_id != latest.history_id:
+            changes = []
+            # Only editable fields are compared, so never created_at or updated_at (and one row's
+            # id does not change).
+            for change in latest.diff_against(base).changes:
+                field = self.instance._meta.get_field(change.field)
+                if field.many_to_many:
+                    old, new = (
+                        self.linked_names(field, change.old),
+                        self.linked_names(field, change.new),
+                    )
+                else:
+                    old, new = shown(change.old), shown(change.new)
+                changes.append(f"{field.verbose_name}: {old} → {new}")
+            if changes:
+                message += " " + gettext("They changed: %(changes)s.") % {
+                    "changes": "; ".join(changes)
+                }
+        return (
+            message
+            + " "
+            + gettext("Check the fields below and save again to replace their version with yours.")
+        )
+
+    @staticmethod
+    def linked_names(field, rows) -> str:
+        ids = [row[field.m2m_reverse_field_name()] for row in rows]
+        names = field.related_model.objects.filter(pk__in=ids).values_list("name_en", flat=True)
+        return ", ".join(sorted(names)) or gettext("(none)")
+
+
+def pending_notes(row):
+    """The public notes about ``row`` citizens have not seen yet: those dated ahead (a scheduled
+    change), and, while the row is unpublished, those written since it was withdrawn."""
+    if row.pk is None:
+        return ChangeNote.objects.none()
+    notes = ChangeNote.objects.filter(
+        content_type=ContentType.objects.get_for_model(row), object_id=row.pk
+    )
+    ahead = notes.filter(published_at__gt=timezone.now())
+    stored = type(row).objects.filter(pk=row.pk).first()
+    if stored is None or getattr(stored, "published", True):
+        return ahead
+    # Unpublished: the notes written since the save that withdrew it (or all, if it never was
+    # published). A note saved with the publishing itself is written a moment after that save's
+    # history row: citizens have read it, so it keeps its day.
+    history = stored.history.order_by("history_date")
+    last_published = history.filter(published=True).last()
+    if last_published is None:
+        return notes
+    # Every save after the last published one is unpublished; the first of them withdrew it. (A row
+    # unpublished by a queryset update has no such history row: then since publishing.)
+    withdrawn = history.filter(history_date__gt=last_published.history_date).first()
+    since = withdrawn or last_published
+    return notes.filter(created_at__gte=since.history_date) | ahead
+
+
+def live_from(row) -> timezone.datetime:
+    """When a change to ``row`` saved now goes live: now, or its "publish from" if later."""
+    now = timezone.now()
+    return max(now, row.publish_from) if row.publish_from else now
+
+
+class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
+    """What every content admin shares: the guarded form, the reason kept in the history, the
+    publishing fields, the kind of change (with its public note) and the preview."""
+
+    form = ContentForm
+    change_form_template = "admin/guidance/content_change_form.html"
+    publishing_fieldset = (
+        _("Publishing"),
+        {"fields": ["publish_from", "review_by"]},
+    )
+    reason_fieldset = (
+        _("Why"),
+        {"fields": ["change_kind", "note_en", "note_da", "change_reason", "loaded_version"]},
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            return [*self.fieldsets, self.publishing_fieldset, self.reason_fieldset]
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request: who saves
+        return form
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason")
+        historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if not reason and historic is not None:
+            when = saved_at(historic.history_date)
+            reason = gettext("Reverted to the version of %(when)s") % {"when": when}
+        if reason:
+            obj._change_reason = reason
+        # Before the save: which notes are still waiting depends on the stored row.
+        waiting = list(pending_notes(obj).values_list("pk", flat=True)) if change else []
+        super().save_model(request, obj, form, change)
+        if not isinstance(form, ContentForm):
+            return
+        moment = live_from(obj)
+        if waiting and getattr(obj, "published", True):
+            # Rescheduled or published: the notes citizens have not seen go live with the row.
+            ChangeNote.objects.filter(pk__in=waiting).update(published_at=moment)
+        if form.noted:
+            ChangeNote.objects.create(
+                published_at=moment,
+                note_en=form.cleaned_data["note_en"].strip(),
+                note_da=form.cleaned_data["note_da"].strip(),
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                created_by=request.user,
+            )
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("preview/", view, name=f"{prefix}_preview_add"),
+            path("<path:object_id>/preview/", view, name=f"{prefix}_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """The public answer with this form's unsaved data, for staff only, never kept."""
+        obj = self.get_object(request, object_id) if object_id else None
+        if object_id and obj is None:
+            raise Http404(gettext("There is no such row."))
+        if not (self.has_view_permission(request, obj) or self.has_change_permission(request, obj)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return preview.refused(request, [gettext("Open the preview from the form's button.")])
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form_class.previewing = True
+        form = form_class(request.POST, request.FILES, instance=obj)
+        if not form.is_valid():
+            return preview.refused(request, preview.form_errors(form))
+        row = form.save(commit=False)
+        requirements = form.cleaned_data.get("requirements")
+        return preview.render(request, row, requirements)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history shows an earlier version to staff who may view the row, and saves a revert
+        # posted by any of them: only staff who may change the row may revert it.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        # A revert saves the row and its links: all of it or nothing.
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **preview.controls()}
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DatabaseError as error:
+            return database_refused(error)
+
+
+def database_refused(error: DatabaseError) -> HttpResponse:
+    """A save the database could not take (busy or gone): rolled back, and the editor told so."""
+    log.warning("An admin request failed in the database, nothing was saved: %s", error)
+    message = gettext(
+        "The database did not answer, so nothing was saved. Go back and save again in a moment."
+    )
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ContentAdmin):
+    list_display = ["date", "audience", "status", "title_en", "published", "updated_at"]
+    list_display_links = ["date", "title_en"]
+    list_filter = ["audience", "status", "published"]
+    search_fields = ["title_en", "title_da", "summary_en", "summary_da"]
+    date_hierarchy = "date"
+    ordering = ["date", "audience"]
+    fieldsets = [
+        (None, {"fields": ["date", "audience", "status", "published", "source_url"]}),
+        (_("English"), {"fields": ["title_en", "summary_en", "what_to_do_en", "date_note_en"]}),
+        (_("Danish"), {"fields": ["title_da", "summary_da", "what_to_do_da", "date_note_da"]}),
+    ]
+
+
+@admin.register(EnrollmentOption)
+class EnrollmentOptionAdmin(ContentAdmin):
+    list_display = [
+        "name_en",
+        "audience",
+        "available_from",
+        "available_until",
+        "order",
+        "published",
+    ]
+    list_filter = ["audience", "published"]
+    search_fields = ["name_en", "name_da", "summary_en", "summary_da", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    formfield_overrides = {
+        EnrollmentOption.requirements.field.__class__: {"widget": forms.CheckboxSelectMultiple}
+    }
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "audience",
+                    "requirements",
+                    ("available_from", "available_until"),
+                    "url",
+                    "order",
+                    "published",
+                ]
+            },
+        ),
+        (_("English"), {"fields": ["name_en", "summary_en", "steps_en"]}),
+        (_("Danish"), {"fields": ["name_da", "summary_da", "steps_da"]}),
+    ]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(ContentAdmin):
+    list_display = ["name_en", "name_da", "situation", "slug"]
+    list_filter = ["situation"]
+    search_fields = ["name_en", "name_da", "slug"]
+    fieldsets = [
+        (None, {"fields": ["slug", "situation"]}),
+        (_("English"), {"fields": ["name_en"]}),
+        (_("Danish"), {"fields": ["name_da"]}),
+    ]
+
+
+@admin.register(SelfService)
+class SelfServiceAdmin(ContentAdmin):
+    list_display = ["name_en", "name_da", "order", "published"]
+    list_editable = ["order", "published"]
+    list_filter = ["published"]
+    search_fields = ["name_en", "name_da"]
+    # Hundreds of rows can be edited in one go (guidance.middleware_admin lets the form through).
+    list_per_page = 500
+
+    def get_changelist_form(self, request, **kwargs):
+        """The list's bulk edit may not make a row visible without the right to publish."""
+        base = super().get_changelist_form(request, **kwargs)
+        user = request.user
+
+        class ListForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                needs = settings.PUBLISHING_NEEDS_PUBLISHER and not user.has_perm(
+                    PUBLISH_PERMISSION
+                )
+                if needs and cleaned.get("published") and not self.instance.published:
+                    raise ValidationError(
+                        gettext("Only a publisher can publish “%(name)s”, so it was not saved.")
+                        % {"name": self.instance.name_en}
+                    )
+                return cleaned
+
+        return ListForm
+
+    def save_model(self, request, obj, form, change):
+        if not isinstance(form, ContentForm):  # a row of the list's bulk edit
+            obj._change_reason = gettext("Changed in the list of self-services")
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ChangeNote)
+class ChangeNoteAdmin(admin.ModelAdmin):
+    """Public notes come from saves; publishers may fix a note's text, never its date or row."""
+
+    list_display = ["published_at", "note_en", "content_type", "object_id", "created_by"]
+    list_filter = ["content_type"]
+    search_fields = ["note_en", "note_da"]
+    date_hierarchy = "published_at"
+    fields = ["note_en", "note_da", "published_at", "content_type", "object_id", "created_by"]
+    readonly_fields = ["published_at", "content_type", "object_id", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

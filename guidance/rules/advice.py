@@ -1,0 +1,341 @@
+"""The answer eID guide gives: NemID's status on a date, and what to do about it.
+
+Plain functions over the published content (``guidance.snapshot``); no HTTP, no templates. Pages,
+the JSON API, the calendar feed and the admin all ask these functions. Every rule lives here once:
+when a milestone is in force, how long a status has held, what lies ahead, what each audience is
+told, and what a visitor asking about a past date should do today.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guidance.models import (
+    Audience,
+    EnrollmentOption,
+    Milestone,
+    NemIDStatus,
+    Requirement,
+    SelfService,
+    Situation,
+)
+
+# The answer before the first milestone: written once, used by pages and the API.
+NOT_LAUNCHED_SENTENCE = _("NemID did not exist yet on this date.")
+
+
+@dataclass(frozen=True)
+class AudienceTexts:
+    """The words that differ by audience; chosen here, so templates never decide by audience."""
+
+    new_eid: str  # what the audience moves to from NemID
+    ways_heading: str
+    timeline_lead: str
+    timeline_link: str  # a link to this audience's timeline, seen from the other one
+    answer_for: str  # who the answer is for, beside the status; empty for citizens
+
+
+AUDIENCE_TEXTS = {
+    Audience.CITIZEN: AudienceTexts(
+        new_eid=_("MitID"),
+        ways_heading=_("How to get MitID"),
+        timeline_lead=_("NemID for citizens, from launch to closing."),
+        timeline_link=_("See the timeline for citizens"),
+        answer_for="",
+    ),
+    Audience.BUSINESS: AudienceTexts(
+        new_eid=_("MitID Business"),
+        ways_heading=_("How to get MitID Business"),
+        timeline_lead=_("NemID Employee Signature for business, from launch to closing."),
+        timeline_link=_("See the timeline for businesses"),
+        answer_for=_("for businesses"),
+    ),
+}
+
+
+def other_audience(audience: str) -> Audience:
+    """The audience a page links across to: businesses from citizens, and back."""
+    return Audience.BUSINESS if audience == Audience.CITIZEN else Audience.CITIZEN
+
+
+def in_force_on(milestone: Milestone, day: date) -> bool:
+    """Whether ``milestone`` holds on ``day``: a milestone holds from its own date on."""
+    return milestone.date <= day
+
+
+@dataclass(frozen=True)
+class VisitorSituation:
+    """What a visitor told us about themselves; ``None`` means they did not say."""
+
+    passport: bool | None = None
+    smartphone: bool | None = None
+
+    def answer(self, question: str) -> bool | None:
+        """The visitor's answer to one situation question, or None when unanswered."""
+        return {Situation.PASSPORT: self.passport, Situation.SMARTPHONE: self.smartphone}.get(
+            question
+        )
+
+
+@dataclass(frozen=True)
+class UnsuitableOption:
+    """A way to get MitID that needs something the visitor said they do not have."""
+
+    option: EnrollmentOption
+    missing: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Everything the guide says for one date, audience and situation (computed once)."""
+
+    day: date
+    audience: str
+    status: NemIDStatus
+    current: Milestone | None
+    since: date | None
+    passed: tuple[Milestone, ...]
+    upcoming: tuple[Milestone, ...]
+    options: tuple[EnrollmentOption, ...] = ()
+    unsuitable_options: tuple[UnsuitableOption, ...] = ()
+    self_services: tuple[SelfService, ...] = field(default=())
+
+    @property
+    def undated(self) -> tuple:
+        """Everything the advice says but its date, by row ids (within one content snapshot a row
+        id names its text): the same for every day with the same answer, so a part of a page
+        that shows nothing else is rendered once for all of them."""
+        return (
+            self.audience,
+            self.status,
+            self.since,
+            self.current.pk if self.current else None,
+            ids(self.passed),
+            ids(self.upcoming),
+            ids(self.options),
+            tuple((way.option.pk, ids(way.missing)) for way in self.unsuitable_options),
+            ids(self.self_services),
+        )
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        """The first milestone after the date, or None when nothing lies ahead."""
+        return self.upcoming[0] if self.upcoming else None
+
+    @property
+    def warning(self) -> Milestone | None:
+        """The announced change the visitor must prepare for: the next milestone, once NemID
+        exists (before launch there is nothing to prepare)."""
+        return self.next_milestone if self.current else None
+
+    @property
+    def summary(self) -> str:
+        """What NemID's status means on the date, in the active language."""
+        return self.current.summary if self.current else str(NOT_LAUNCHED_SENTENCE)
+
+    @property
+    def actions(self) -> list[str]:
+        """What to do on the date, in the active language."""
+        return self.current.actions if self.current else []
+
+    @property
+    def texts(self) -> AudienceTexts:
+        """The words of this answer that differ by audience."""
+        return AUDIENCE_TEXTS[Audience(self.audience)]
+
+    @property
+    def other_texts(self) -> AudienceTexts:
+        """The words of the other audience (for the link across to its answer)."""
+        return AUDIENCE_TEXTS[other_audience(self.audience)]
+
+    @property
+    def is_for_citizens(self) -> bool:
+        """Whether the answer is for a person (not a company)."""
+        return self.audience == Audience.CITIZEN
+
+
+def ids(rows: Iterable[models.Model]) -> tuple:
+    """The rows' primary keys, in order."""
+    return tuple(row.pk for row in rows)
+
+
+def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Milestone]:
+    """One audience's milestones, oldest first."""
+    return sorted((m for m in milestones if m.audience == audience), key=lambda m: m.date)
+
+
+def status_since(passed: Sequence[Milestone]) -> date | None:
+    """The first day of the current status: the earliest of the latest run of passed milestones
+    that share it ("still closed" does not restart the count). None before NemID existed."""
+    if not passed:
+        return None
+    since = passed[-1]
+    for milestone in reversed(passed[:-1]):
+        if milestone.status != since.status:
+            break
+        since = milestone
+    return since.date
+
+
+def missing_requirements(
+    requirements: Iterable[Requirement], situation: VisitorSituation
+) -> tuple[Requirement, ...]:
+    """The requirements (of one way to get MitID) the visitor said they do not meet."""
+    return tuple(r for r in requirements if situation.answer(r.situation) is False)
+
+
+def confirmed_requirements(requirements: Iterable[Requirement], situation: VisitorSituation) -> int:
+    """How many of the requirements' situation questions the visitor answered yes to."""
+    return sum(1 for r in requirements if situation.answer(r.situation) is True)
+
+
+def ways_to_get_mitid(
+    day: date, audience: str, situation: VisitorSituation, options: Sequence[EnrollmentOption]
+) -> tuple[tuple[EnrollmentOption, ...], tuple[UnsuitableOption, ...]]:
+    """The ways open on ``day`` for ``audience``: those that fit the visitor, best first, and
+    those that need something the visitor lacks.
+
+    An unanswered question counts as "maybe": the option stays, after the ones the visitor
+    confirmed they can use.
+    """
+    # Each option's requirements read once: every read of a relation builds a manager.
+    open_ways = [
+        (o, tuple(o.requirements.all()))
+        for o in options
+        if o.audience == audience and o.available_on(day)
+    ]
+    suitable = [(o, needs) for o, needs in open_ways if not missing_requirements(needs, situation)]
+    suitable.sort(
+        key=lambda way: (-confirmed_requirements(way[1], situation), way[0].order, way[0].slug)
+    )
+    unsuitable = tuple(
+        UnsuitableOption(o, missing)
+        for o, needs in open_ways
+        if (missing := missing_requirements(needs, situation))
+    )
+    return tuple(o for o, _needs in suitable), unsuitable
+
+
+def self_services_for(audience: str, self_services: Sequence[SelfService]) -> tuple:
+    """The public self-services that need MitID: told to citizens only (they are a person's)."""
+    return tuple(self_services) if audience == Audience.CITIZEN else ()
+
+
+def advice_on(
+    day: date,
+    audience: str = Audience.CITIZEN,
+    situation: VisitorSituation | None = None,
+    *,
+    milestones: Sequence[Milestone],
+    options: Sequence[EnrollmentOption] = (),
+    self_services: Sequence[SelfService] = (),
+) -> Advice:
+    """The whole answer for ``day``: status, milestones passed and ahead, ways to get MitID."""
+    situation = situation or VisitorSituation()
+    own = milestones_for(milestones, audience)
+    passed = tuple(m for m in own if in_force_on(m, day))
+    suitable, unsuitable = ways_to_get_mitid(day, audience, situation, options)
+    return Advice(
+        day=day,
+        audience=audience,
+        status=NemIDStatus(passed[-1].status) if passed else NemIDStatus.NOT_LAUNCHED,
+        current=passed[-1] if passed else None,
+        since=status_since(passed),
+        passed=passed,
+        upcoming=tuple(m for m in own if not in_force_on(m, day)),
+        options=suitable,
+        unsuitable_options=unsuitable,
+        self_services=self_services_for(audience, self_services),
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a page says: the advice on the date asked about and, when that date is past, the
+    advice for today, kept apart (a visitor asking about the past acts today)."""
+
+    asked: Advice
+    today: date
+    now: Advice | None
+
+    @property
+    def is_past(self) -> bool:
+        """Whether the visitor asked about a day before today."""
+        return self.now is not None
+
+    @property
+    def to_act_on(self) -> Advice:
+        """The advice whose actions and ways to get MitID the visitor can use: today's for a
+        past date (the ways open then are not the ways open now)."""
+        return self.now or self.asked
+
+    @property
+    def points_to_business(self) -> bool:
+        """Every citizen answer points NemID Employee Signature users to the business answer."""
+        return self.asked.is_for_citizens
+
+    @property
+    def urgent_line(self) -> bool:
+        """Citizens who can get MitID today are told what to do when it is urgent."""
+        advice = self.to_act_on
+        return advice.is_for_citizens and bool(advice.options or advice.unsuitable_options)
+
+
+def answer_on(
+    day: date,
+    today: date,
+    audience: str = Audience.CITIZEN,
+    situation: VisitorSituation | None = None,
+    *,
+    milestones: Sequence[Milestone],
+    options: Sequence[EnrollmentOption] = (),
+    self_services: Sequence[SelfService] = (),
+) -> Answer:
+    """The answer for ``day`` as seen on ``today`` (in Copenhagen): a past day gets today's
+    advice beside it."""
+
+    def advice(on: date) -> Advice:
+        return advice_on(
+            on,
+            audience,
+            situation,
+            milestones=milestones,
+            options=options,
+            self_services=self_services,
+        )
+
+    return Answer(asked=advice(day), today=today, now=advice(today) if day < today else None)
+
+
+class TimelineState(models.TextChoices):
+    """Where a line of the timeline stands against the chosen day."""
+
+    PASSED = "passed", _("(before your date)")
+    CURRENT = "current", _("(in force on your date)")
+    MARKER = "marker", _("Your date")
+    UPCOMING = "upcoming", _("(after your date)")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline: a milestone, or the marker for the chosen day."""
+
+    state: TimelineState
+    milestone: Milestone | None = None
+
+
+def timeline_on(day: date, audience: str, milestones: Iterable[Milestone]) -> list[TimelineEntry]:
+    """An audience's milestones in order, with the chosen ``day`` marked where it falls."""
+    own = milestones_for(milestones, audience)
+    passed = [m for m in own if in_force_on(m, day)]
+    return [
+        *(
+            TimelineEntry(TimelineState.CURRENT if m is passed[-1] else TimelineState.PASSED, m)
+            for m in passed
+        ),
+        TimelineEntry(TimelineState.MARKER),
+        *(TimelineEntry(TimelineState.UPCOMING, m) for m in own if not in_force_on(m, day)),
+    ]

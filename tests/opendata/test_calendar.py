@@ -1,0 +1,277 @@
+"""The calendar feed, read back by three iCalendar parsers (and libical's restriction check where
+it can run), as calendar apps will read it."""
+
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import ics
+import pytest
+import vobject
+from icalendar import Calendar
+
+from guidance.models import Milestone
+
+pytestmark = pytest.mark.django_db
+
+
+LIBICAL_CHECK = Path(__file__).resolve().parents[1] / "libical_check.c"
+
+
+def raw_feed(client, **params) -> bytes:
+    response = client.get("/milestones.ics", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return response.content
+
+
+def feed(client, **params) -> Calendar:
+    return Calendar.from_ical(raw_feed(client, **params))
+
+
+def events(calendar: Calendar) -> list:
+    return list(calendar.walk("VEVENT"))
+
+
+def test_every_citizen_milestone_is_an_all_day_event_on_its_day(client):
+    days = {e.decoded("dtstart"): e for e in events(feed(client))}
+    assert sorted(days) == [
+        date(2010, 7, 1),
+        date(2022, 10, 30),
+        date(2023, 6, 30),
+        date(2023, 10, 31),
+    ]
+    for day, event in days.items():
+        assert isinstance(event.decoded("dtstart"), date)
+        assert (event.decoded("dtend") - day).days == 1
+
+
+def test_business_feed_has_the_business_milestones(client):
+    summaries = [str(e["summary"]) for e in events(feed(client, audience="business"))]
+    assert summaries == ["NemID is launched", "NemID closes for businesses"]
+
+
+def test_danish_feed_is_in_danish_and_links_to_danish_advice(client):
+    closing = next(
+        e for e in events(feed(client, lang="da")) if e.decoded("dtstart") == date(2023, 10, 31)
+    )
+    assert str(closing["summary"]) == "NemID lukker"
+    assert "Smid dit NemID-nøglekort ud" in str(closing["description"])
+    assert str(closing["url"]) == "https://testserver/da/?date=2023-10-31"
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({}, "NemID milestones for citizens"),
+        ({"audience": "business"}, "NemID milestones for businesses"),
+        ({"lang": "da"}, "Milepæle for NemID til borgere"),
+        ({"lang": "da", "audience": "business"}, "Milepæle for NemID til erhverv"),
+    ],
+)
+def test_each_feed_has_its_own_name_and_description(client, params, name):
+    calendar = feed(client, **params)
+    assert str(calendar["name"]) == name
+    assert str(calendar["x-wr-calname"]) == name
+    assert str(calendar["description"]) == str(calendar["x-wr-caldesc"])
+    assert "’s" not in name
+    other = feed(
+        client, **{**params, "audience": "citizen" if params.get("audience") else "business"}
+    )
+    assert str(other["name"]) != name
+    assert str(other["description"]) != str(calendar["description"])
+
+
+@pytest.mark.parametrize(
+    ("params", "name", "description"),
+    [
+        (
+            {},
+            "NemID milestones for citizens",
+            "The days on which NemID changed for citizens\\, from the eID guide. Each event "
+            "links to the advice for that day.",
+        ),
+        (
+            {"audience": "business"},
+            "NemID milestones for businesses",
+            "The days on which NemID for business (Employee Signature) changed\\, from the eID "
+            "guide. Each event links to the advice for that day.",
+        ),
+    ],
+)
+def test_the_feeds_header_as_a_calendar_app_reads_it(client, params, name, description):
+    unfolded = raw_feed(client, **params).decode().replace("\r\n ", "")
+    header = unfolded.split("BEGIN:VEVENT")[0].split("\r\n")
+    assert header[0] == "BEGIN:VCALENDAR"
+    for line in (
+        "PRODID:-//eID guide//NemID milestones//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        f"NAME:{name}",
+        f"X-WR-CALNAME:{name}",
+        f"DESCRIPTION:{description}",
+        "X-WR-TIMEZONE:Europe/Copenhagen",
+    ):
+        assert line in header
+
+
+def test_the_feed_asks_calendar_apps_to_refresh_daily(client):
+    text = raw_feed(client).decode()
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in text
+    assert "\r\nX-PUBLISHED-TTL:P1D\r\n" in text
+    assert "\r\nSOURCE;VALUE=URI:https://testserver/milestones.ics?lang=en\r\n" in text
+
+
+def test_the_feed_is_no_itip_message(client):
+    """METHOD:PUBLISH without an ORGANIZER fails libical's iTIP check; a feed needs no METHOD."""
+    calendar = feed(client)
+    assert "method" not in calendar
+    assert all("organizer" not in e for e in events(calendar))
+
+
+def test_uids_stay_the_same_when_staff_edit_a_milestone(client, django_capture_on_commit_callbacks):
+    before = {str(e["uid"]) for e in events(feed(client))}
+    milestone = Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+    milestone.title_en = "NemID closes for good"
+    milestone.date = date(2023, 11, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()
+    after = events(feed(client))
+    assert {str(e["uid"]) for e in after} == before
+    assert "NemID closes for good" in [str(e["summary"]) for e in after]
+
+
+def test_uids_survive_delete_and_re_create(client, django_capture_on_commit_callbacks):
+    before = {e.decoded("dtstart"): str(e["uid"]) for e in events(feed(client))}
+    milestone = Milestone.objects.get(audience="citizen", date=date(2023, 6, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.delete()
+    assert date(2023, 6, 30) not in {e.decoded("dtstart") for e in events(feed(client))}
+    milestone.pk = None
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()
+    after = {e.decoded("dtstart"): str(e["uid"]) for e in events(feed(client))}
+    assert after == before
+
+
+def test_uids_name_the_sites_domain(client, settings):
+    settings.SITE_DOMAIN = "eid.example.dk"
+    uids = {str(e["uid"]) for e in events(feed(client))}
+    assert uids == {
+        "milestone-citizen-active@eid.example.dk",
+        "milestone-citizen-restricted@eid.example.dk",
+        "milestone-citizen-limited@eid.example.dk",
+        "milestone-citizen-closed@eid.example.dk",
+    }
+
+
+def test_two_milestones_with_one_status_still_get_distinct_stable_uids(
+    client, django_capture_on_commit_callbacks
+):
+    existing = Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+    extra = Milestone.objects.get(pk=existing.pk)
+    extra.pk = None
+    extra.date = existing.date + timedelta(days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        extra.save()
+    uids = [str(e["uid"]) for e in events(feed(client))]
+    assert len(uids) == len(set(uids)) == 5
+    assert "milestone-citizen-closed-2023-11-30@localhost" in uids
+
+
+def test_uids_are_unique_and_calendar_is_valid_rfc5545(client):
+    calendar = feed(client)
+    assert str(calendar["version"]) == "2.0"
+    assert calendar["prodid"]
+    uids = [str(e["uid"]) for e in events(calendar)]
+    assert len(uids) == len(set(uids))
+    for event in events(calendar):
+        assert event["dtstamp"]
+
+
+@pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
+def test_vobject_reads_the_feed(client, params):
+    calendar = vobject.readOne(raw_feed(client, **params).decode())
+    calendar.validate()
+    assert len(calendar.vevent_list) == (2 if params else 4)
+    for event in calendar.vevent_list:
+        assert isinstance(event.dtstart.value, date)
+        assert event.uid.value.startswith("milestone-")
+
+
+@pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
+def test_ics_reads_the_feed(client, params):
+    calendar = ics.Calendar(raw_feed(client, **params).decode())
+    assert len(calendar.events) == (2 if params else 4)
+    assert all(event.all_day for event in calendar.events)
+
+
+@pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
+def test_libical_finds_no_restriction_errors(client, params, tmp_path):
+    """libical's own check (icalrestriction_check), compiled against Debian's libical-dev."""
+    if not (shutil.which("cc") and Path("/usr/include/libical/ical.h").exists()):
+        pytest.skip(
+            "libical's check needs a C compiler and libical-dev (apt-get install libical-dev)"
+        )
+    program = tmp_path / "libical_check"
+    subprocess.run(
+        ["cc", str(LIBICAL_CHECK), "-o", str(program), "-lical"], check=True, timeout=120
+    )
+    path = tmp_path / "feed.ics"
+    path.write_bytes(raw_feed(client, **params))
+    result = subprocess.run(
+        [str(program), str(path)], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "events: " + ("2" if params else "4") in result.stdout
+
+
+def test_the_feed_varies_on_nothing_but_its_address(client):
+    plain = client.get("/milestones.ics", {"lang": "da"})
+    other = client.get(
+        "/milestones.ics",
+        {"lang": "da"},
+        headers={"accept-language": "en"},
+        cookies={"django_language": "en"},
+    )
+    assert "Vary" not in plain
+    assert "Vary" not in other
+    assert plain.content == other.content
+    # Without ?lang= the feed is English, whatever the visitor's languages.
+    unasked = client.get("/milestones.ics", headers={"accept-language": "da"})
+    assert "Vary" not in unasked
+    assert unasked.content == client.get("/milestones.ics", {"lang": "en"}).content
+
+
+@pytest.mark.parametrize(
+    ("params", "field"), [({"lang": "fr"}, "lang"), ({"audience": "x"}, "audience")]
+)
+def test_feed_refuses_unknown_parameters_with_400(client, params, field):
+    response = client.get("/milestones.ics", params)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("path", "audience"),
+    [("/da/timeline/", "citizen"), ("/en/timeline/?audience=business", "business")],
+)
+def test_timeline_page_offers_a_subscription_with_help(client, path, audience):
+    html = client.get(path).content.decode()
+    language = path[1:3]
+    query = (
+        f"audience=business&amp;lang={language}" if audience == "business" else f"lang={language}"
+    )
+    assert f'href="webcal://testserver/milestones.ics?{query}"' in html
+    assert f"<code>https://testserver/milestones.ics?{query}</code>" in html
+    for app in ("Google", "Outlook", "Apple"):
+        assert f"<summary>{app}" in html
+
+
+def test_api_page_offers_both_subscriptions(client):
+    html = client.get("/en/api/").content.decode()
+    assert 'href="webcal://testserver/milestones.ics?lang=en"' in html
+    assert 'href="webcal://testserver/milestones.ics?audience=business&amp;lang=en"' in html
+    assert html.count("<summary>Google Calendar</summary>") == 2

@@ -1,0 +1,442 @@
+"""The public pages, as a visitor meets them (SPEC: URLs, qualities)."""
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from tests.conftest import answer_status
+
+pytestmark = pytest.mark.django_db
+
+BOUNDARIES = {
+    "citizen": [
+        (date(2010, 7, 1), "not_launched", "active"),
+        (date(2022, 10, 30), "active", "restricted"),
+        (date(2023, 6, 30), "restricted", "limited"),
+        (date(2023, 10, 31), "limited", "closed"),
+    ],
+    "business": [
+        (date(2010, 7, 1), "not_launched", "active"),
+        (date(2023, 10, 31), "active", "closed"),
+    ],
+}
+BOUNDARY_CASES = [
+    (language, audience, day, before, on)
+    for language in ("en", "da")
+    for audience, days in BOUNDARIES.items()
+    for day, before, on in days
+]
+
+
+def page(client, path, **params):
+    return client.get(path, params)
+
+
+@pytest.mark.parametrize(("language", "audience", "day", "before", "on"), BOUNDARY_CASES)
+def test_the_page_answers_the_day_before_and_the_day_of_every_milestone(
+    client, language, audience, day, before, on
+):
+    previous = page(
+        client, f"/{language}/", date=(day - timedelta(days=1)).isoformat(), audience=audience
+    )
+    same_day = page(client, f"/{language}/", date=day.isoformat(), audience=audience)
+    assert previous.status_code == same_day.status_code == 200
+    assert answer_status(previous) == before
+    assert answer_status(same_day) == on
+
+
+def test_english_answer_for_1_july_2023_names_the_day_the_status_and_what_comes_next(client):
+    html = page(client, "/en/", date="2023-07-01").content.decode()
+    assert "NemID on 1 July 2023" in html
+    assert "Citizen Service can no longer issue new NemIDs" in html
+    assert "since 30 June 2023" in html
+    assert "Next change: 31 October 2023, NemID closes." in html
+
+
+def test_danish_answer_is_in_danish_with_danish_dates(client):
+    response = page(client, "/da/", date="2023-07-01")
+    html = response.content.decode()
+    assert '<html lang="da">' in html
+    assert "NemID den 1. juli 2023" in html
+    assert "Borgerservice kan ikke længere udstede nye NemID’er" in html
+    assert "Næste ændring kommer den 31. oktober 2023: NemID lukker." in html
+    assert "Sådan får du MitID" in html
+
+
+def test_answer_comes_before_what_to_do_ways_and_what_is_coming(client):
+    html = page(client, "/en/", date="2023-07-01").content.decode()
+    order = [
+        html.index(s)
+        for s in ('data-nemid-status="', "What to do", "How to get MitID", 'id="coming-heading"')
+    ]
+    assert order == sorted(order)
+
+
+def test_closed_page_says_dispose_of_the_key_card_and_uninstall_the_key_app(client):
+    html = page(client, "/en/", date="2023-10-31").content.decode()
+    assert "Throw away your NemID key card" in html
+    assert "Delete the NemID key app" in html
+
+
+def test_business_page_points_to_mitid_business(client):
+    html = page(client, "/en/", date="2024-01-01", audience="business").content.decode()
+    assert "MitID Business" in html
+    assert "Employee Signature" in html
+    assert "MitID app" not in html
+
+
+def test_saying_no_passport_moves_the_app_to_ways_that_do_not_fit(client):
+    html = page(client, "/en/", date="2024-01-01", passport="no").content.decode()
+    fits, does_not_fit = html.split("Ways that do not fit what you told us")
+    assert "Citizen Service (Borgerservice)" in fits
+    assert "The MitID app and your Danish passport" in does_not_fit
+    assert "A Danish passport" in does_not_fit
+
+
+def test_the_form_keeps_the_visitors_answers(client):
+    html = page(
+        client, "/en/", date="31.10.2023", audience="business", smartphone="no"
+    ).content.decode()
+    assert 'value="31.10.2023"' in html
+    assert 'value="business" checked' in html
+    assert 'name="smartphone" value="no" checked' in html
+
+
+@pytest.mark.parametrize("text", ["2023-10-31", "31-10-2023", "31.10.2023", "31/10/2023"])
+def test_every_accepted_date_form_gives_the_same_answer(client, text):
+    response = page(client, "/en/", date=text)
+    assert response.status_code == 200
+    assert answer_status(response) == "closed"
+    assert "NemID on 31 October 2023" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31-02-2023", "not a real calendar date"),
+        ("29.02.2023", "not a real calendar date"),
+        ("tomorrow", "is not a date we can read"),
+        ("2023/10/31", "is not a date we can read"),
+        ("1899-12-31", "from 1 January 1900 to 31 December 2100"),
+        ("2101-01-01", "from 1 January 1900 to 31 December 2100"),
+        ("<script>alert(1)</script>", "is not a date we can read"),
+        ("9" * 500, "too long"),
+    ],
+)
+def test_a_rejected_date_gets_400_the_form_and_a_message_naming_the_problem(client, text, message):
+    response = page(client, "/en/", date=text)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "There is a problem" in html
+    assert '<form class="question"' in html
+    assert "data-nemid-status" not in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_a_rejected_date_in_danish_gets_a_danish_message(client):
+    response = page(client, "/da/", date="31-02-2023")
+    assert response.status_code == 400
+    assert "ikke en gyldig dato" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("audience", "martians"), ("passport", "maybe"), ("smartphone", "1")]
+)
+def test_an_unknown_situation_answer_gets_400_with_a_message(client, field, value):
+    response = page(client, "/en/", **{field: value})
+    assert response.status_code == 400
+    assert (
+        "“yes” or “no”" in response.content.decode()
+        or "“citizen” or “business”" in response.content.decode()
+    )
+
+
+def test_today_is_the_date_in_copenhagen_after_midnight(client):
+    # 23:30 UTC on 30 October 2023 is already 31 October in Copenhagen: NemID is closed.
+    with time_machine.travel(datetime(2023, 10, 30, 23, 30, tzinfo=UTC), tick=False):
+        response = page(client, "/en/")
+    assert answer_status(response) == "closed"
+    assert "NemID today, 31 October 2023" in response.content.decode()
+
+
+def test_today_is_still_the_day_before_just_before_midnight_in_copenhagen(client):
+    with time_machine.travel(datetime(2023, 10, 30, 22, 59, tzinfo=UTC), tick=False):
+        response = page(client, "/en/")
+    assert answer_status(response) == "limited"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "target"),
+    [
+        ("da", "/da/"),
+        ("da-DK,da;q=0.9,en;q=0.8", "/da/"),
+        ("en-GB", "/en/"),
+        ("fr-FR", "/en/"),
+        ("", "/en/"),
+    ],
+)
+def test_root_redirects_by_accept_language_english_when_unsure(client, accept_language, target):
+    response = client.get("/", headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_language_links_keep_the_question_and_alternates_are_declared(client):
+    html = page(client, "/en/", date="2023-07-01", audience="business").content.decode()
+    assert 'href="/da/?date=2023-07-01&amp;audience=business" hreflang="da"' in html
+    assert (
+        '<link rel="alternate" hreflang="da" href="https://testserver/da/?date=2023-07-01&amp;audience=business">'
+        in html
+    )
+    assert '<link rel="alternate" hreflang="en"' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/",
+        "/da/",
+        "/en/?date=2023-07-01",
+        "/da/timeline/",
+        "/en/accessibility/",
+        "/en/nowhere/",
+        "/en/?date=nonsense",
+    ],
+)
+def test_citizen_pages_set_no_cookies(client, path):
+    response = client.get(path)
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_timeline_lists_every_milestone_and_marks_the_chosen_date(client, language):
+    response = page(client, f"/{language}/timeline/", date="2023-07-01")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for day in ("2010-07-01", "2022-10-30", "2023-06-30", "2023-10-31"):
+        assert f'<time datetime="{day}">' in html
+    assert "timeline__item--marker" in html
+    assert (
+        html.index('datetime="2023-06-30"')
+        < html.index("timeline__item--marker")
+        < html.index('datetime="2023-10-31"')
+    )
+
+
+def test_business_timeline_shows_the_business_milestones(client):
+    html = page(client, "/en/timeline/", audience="business").content.decode()
+    assert "NemID closes for businesses" in html
+    assert 'datetime="2022-10-30"' not in html
+
+
+def test_timeline_links_each_milestone_to_its_advice(client):
+    html = page(client, "/da/timeline/").content.decode()
+    assert 'href="/da/?date=2023-10-31"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Accessibility statement"), ("da", "Tilgængelighedserklæring")]
+)
+def test_accessibility_statement_exists_in_both_languages(client, language, heading):
+    response = client.get(f"/{language}/accessibility/")
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+    assert "WCAG 2.1" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [("/en/no-such-page/", "Page not found"), ("/da/findes-ikke/", "Siden findes ikke")],
+)
+def test_unknown_pages_get_our_404_in_the_right_language(client, path, text):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/en/", "/da/timeline/", "/en/accessibility/", "/"])
+def test_posting_to_a_page_is_not_allowed_even_with_csrf_checks(path):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    assert strict.post(path, {"date": "2023-07-01"}).status_code == 405
+
+
+def test_healthz_answers_200_with_the_database_and_cache(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    local = "locmem" in settings.CACHES["default"]["BACKEND"].lower()
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "content": "ok",
+        "cache": "local" if local else "ok",
+        "failed": [],
+    }
+    assert response.cookies == {}
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_healthz_answers_503_when_the_shared_cache_does_not(client, monkeypatch):
+    from guidance.pages import views
+
+    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
+    monkeypatch.setattr(
+        views.cache, "set", lambda *args, **kwargs: (_ for _ in ()).throw(OSError())
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "content": "ok",
+        "cache": "error",
+        "failed": ["cache"],
+    }
+
+
+def healthz_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "guidance.pages.views"]
+
+
+def test_healthz_names_the_failed_part_in_the_log(client, monkeypatch, caplog):
+    from guidance.pages import views
+
+    def unreachable():
+        raise OSError("cache host gone")
+
+    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
+    monkeypatch.setattr(views.cache, "set", lambda *args, **kwargs: unreachable())
+    with caplog.at_level("WARNING", logger="guidance.pages.views"):
+        assert client.get("/healthz").status_code == 503
+    assert healthz_warnings(caplog) == [
+        "Health check: the shared cache does not answer: cache host gone",
+        "Health check failed: cache error",
+    ]
+
+
+def test_healthz_answers_503_when_the_content_cannot_be_loaded(client, monkeypatch, caplog):
+    from guidance.pages import views
+
+    def unloadable():
+        raise ValueError("a broken row")
+
+    monkeypatch.setattr(views, "current_content", unloadable)
+    with caplog.at_level("WARNING", logger="guidance.pages.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["content"] == "error"
+    assert response.json()["failed"] == ["content"]
+    assert healthz_warnings(caplog) == [
+        "Health check: the content cannot be loaded: a broken row",
+        "Health check failed: content error",
+    ]
+
+
+def test_healthz_answers_503_when_no_milestone_is_published(client):
+    from guidance import snapshot as content
+    from guidance.models import Milestone
+
+    Milestone.objects.update(published=False)
+    content.forget_cached_content()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["content"] == "empty"
+    assert response.json()["failed"] == ["content"]
+
+
+def test_healthz_answers_503_without_a_content_version(client, caplog):
+    from guidance.models import ContentVersion
+
+    ContentVersion.objects.all().delete()
+    with caplog.at_level("WARNING", logger="guidance.pages.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: no content version"
+    assert healthz_warnings(caplog) == ["Health check failed: database error: no content version"]
+
+
+def test_healthz_logs_why_the_database_does_not_answer(client, monkeypatch, caplog):
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    with caplog.at_level("WARNING", logger="guidance.pages.views"):
+        client.get("/healthz")
+    assert "Health check: the database does not answer: database down" in healthz_warnings(caplog)
+
+
+def test_healthz_is_not_redirected_to_https_for_a_plain_http_probe():
+    from django.test import Client
+
+    assert Client().get("/healthz").status_code == 200
+
+
+def test_plain_http_pages_redirect_to_https():
+    from django.test import Client
+
+    response = Client().get("/en/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_the_form_is_sent_to_the_page_it_is_on(client):
+    assert '<form class="question" method="get" action="/da/timeline/"' in (
+        page(client, "/da/timeline/", date="nonsense").content.decode()
+    )
+    assert '<form class="question" method="get" action="/en/"' in (
+        page(client, "/en/", date="nonsense").content.decode()
+    )
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in TEMPLATES.rglob("*.html") if p.name != "500.html"), ids=str
+)
+def test_templates_only_render(path):
+    """No deciding by audience and no source title, date or address in a template (500.html,
+    rendered without context when everything else failed, is the one exception)."""
+    text = path.read_text()
+    for literal in ("audience ==", "audience !=", "NemID is closed from", "16 April 2024",
+                    "lifeindenmark", "24 November 2026"):  # fmt: skip
+        assert literal not in text, literal
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "About this site"), ("da", "Om webstedet")])
+def test_the_about_page_exists_in_both_languages(client, language, title):
+    response = client.get(f"/{language}/about/")
+    assert response.status_code == 200
+    assert f"<h1>{title}</h1>" in response.content.decode()
+    assert response.cookies == {}
+
+
+def test_the_timeline_links_to_the_other_audiences_timeline_for_the_same_day(client):
+    business = client.get("/en/timeline/?date=2023-07-01&audience=business").content.decode()
+    assert 'href="?date=2023-07-01"' in business
+    citizen = client.get("/en/timeline/?date=2023-07-01").content.decode()
+    assert 'href="?date=2023-07-01&amp;audience=business"' in citizen
+
+
+def test_the_timeline_marks_only_the_latest_passed_milestone_as_now(client):
+    html = client.get("/en/timeline/?date=2024-01-01").content.decode()
+    assert html.count('<span class="timeline__state">') == 1

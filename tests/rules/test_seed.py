@@ -1,0 +1,244 @@
+"""The data migration: a fresh database holds the official facts at once."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
+
+SOURCE = "https://lifeindenmark.borger.dk/apps-and-digital-services/nemid"
+
+
+def seeded_facts():
+    return {
+        "milestones": sorted((m.audience, m.date, m.status) for m in Milestone.objects.all()),
+        "options": sorted(
+            (o.slug, o.audience, tuple(sorted(r.slug for r in o.requirements.all())))
+            for o in EnrollmentOption.objects.all()
+        ),
+        "self_services": list(SelfService.objects.values_list("name_en", flat=True)),
+    }
+
+
+EXPECTED = {
+    "milestones": [
+        ("business", date(2010, 7, 1), "active"),
+        ("business", date(2023, 10, 31), "closed"),
+        ("citizen", date(2010, 7, 1), "active"),
+        ("citizen", date(2022, 10, 30), "restricted"),
+        ("citizen", date(2023, 6, 30), "limited"),
+        ("citizen", date(2023, 10, 31), "closed"),
+    ],
+    "options": [
+        ("citizen-service", "citizen", ("appointment", "valid-id")),
+        ("mitid-app", "citizen", ("danish-passport", "smartphone")),
+        ("mitid-business", "business", ()),
+    ],
+    "self_services": [
+        "change your address",
+        "apply for childcare",
+        "see your tax",
+        "choose a doctor",
+        "read your Digital Post",
+        "leave Denmark",
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_a_fresh_database_holds_every_fact_of_the_source():
+    assert seeded_facts() == EXPECTED
+
+
+@pytest.mark.django_db
+def test_every_milestone_has_both_languages_and_cites_the_source():
+    for milestone in Milestone.objects.all():
+        assert milestone.title_en
+        assert milestone.title_da
+        assert milestone.summary_en
+        assert milestone.summary_da
+        assert milestone.source_url == SOURCE
+
+
+@pytest.mark.django_db
+def test_the_launch_says_the_source_gives_only_the_year():
+    launch = Milestone.objects.get(audience="citizen", date=date(2010, 7, 1))
+    assert "2010" in launch.date_note_en
+    assert "gives only the year" in launch.date_note_en
+    assert "does not give the day" in launch.date_note_en
+
+
+@pytest.mark.django_db
+def test_no_way_to_get_mitid_invents_an_availability_date():
+    assert not EnrollmentOption.objects.exclude(available_from=None).exists()
+    assert not EnrollmentOption.objects.exclude(available_until=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_situation_questions_map_to_passport_and_smartphone():
+    assert dict(Requirement.objects.values_list("slug", "situation")) == {
+        "danish-passport": "passport",
+        "smartphone": "smartphone",
+        "valid-id": "",
+        "appointment": "",
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_seed_migration_runs_again_on_an_emptied_database():
+    call_command("migrate", "guidance", "0001", verbosity=0)
+    assert Milestone.objects.count() == 0
+    call_command("migrate", "guidance", verbosity=0)
+    assert seeded_facts() == EXPECTED
+
+
+@pytest.mark.django_db
+def test_every_seeded_row_starts_with_a_history_entry():
+    for model in (Milestone, EnrollmentOption, Requirement, SelfService):
+        for row in model.objects.all():
+            first = row.history.earliest("history_date")
+            assert first.history_type == "+", row
+    option = EnrollmentOption.objects.get(slug="mitid-app")
+    for entry in option.history.all():
+        assert sorted(r.requirement.slug for r in entry.requirements.all()) == [
+            "danish-passport",
+            "smartphone",
+        ]
+
+
+@pytest.mark.django_db
+def test_the_editorial_pass_is_in_each_changed_rows_history_and_matches_the_row():
+    closing = Milestone.objects.get(audience="business", date=date(2023, 10, 31))
+    latest = closing.history.latest("history_date")
+    assert latest.history_type == "~"
+    assert "Editorial pass" in latest.history_change_reason
+    assert latest.title_en == closing.title_en == "NemID closes for businesses"
+    assert latest.updated_at == closing.updated_at  # a stale-form check finds its base
+    assert Requirement.objects.get(slug="smartphone").history.count() == 1  # unchanged rows
+
+
+@pytest.mark.django_db
+def test_the_seeds_history_holds_its_review_dates_whatever_day_it_was_migrated():
+    """A history row is the row as it was: the seed was reviewed on 25 November 2026 and is due
+    again a year later, in its history too (not a year from the day the database was made)."""
+    for model in (Milestone, EnrollmentOption, Requirement, SelfService):
+        for row in model.objects.all():
+            assert (row.last_reviewed_on, row.review_by) == (date(2026, 11, 25), date(2027, 11, 25))
+            for entry in row.history.all():
+                assert (entry.last_reviewed_on, entry.review_by) == (
+                    row.last_reviewed_on,
+                    row.review_by,
+                ), entry.history_change_reason
+
+
+# The seed against the source text (a copy of shared/sources/ is kept in tests/sources/).
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+SOURCE_TEXT = (SOURCES / "nemid-closed-from-31-october-2023.txt").read_text()
+SHARED = Path(__file__).resolve().parents[3] / "shared/sources"
+
+
+def test_the_copy_of_the_source_is_the_shared_one():
+    shared = SHARED / "nemid-closed-from-31-october-2023.txt"
+    if shared.exists():  # beside the clone on developers' machines and in CI
+        assert shared.read_text() == SOURCE_TEXT
+
+
+@pytest.mark.django_db
+def test_every_milestone_day_after_launch_is_written_in_the_source():
+    for milestone in Milestone.objects.exclude(date=date(2010, 7, 1)):
+        assert f"{milestone.date.day} {milestone.date:%B %Y}" in SOURCE_TEXT, milestone
+
+
+@pytest.mark.django_db
+def test_the_launch_year_is_the_sources_and_the_day_is_said_to_be_ours():
+    assert "launched in 2010" in SOURCE_TEXT
+    assert "1 July 2010" not in SOURCE_TEXT
+    for launch in Milestone.objects.filter(date=date(2010, 7, 1)):
+        assert "does not give the day" in launch.date_note_en
+        assert "nævner ikke dagen" in launch.date_note_da
+
+
+@pytest.mark.django_db
+def test_every_self_service_is_listed_in_the_source():
+    for name in SelfService.objects.values_list("name_en", flat=True):
+        assert f"• {name}" in SOURCE_TEXT.replace("  ", " "), name
+
+
+@pytest.mark.django_db
+def test_the_ways_to_get_mitid_are_the_sources():
+    assert "scanning your passport in the MitID app" in SOURCE_TEXT
+    assert "Danish passport and access to a smartphone" in SOURCE_TEXT
+    assert "booking an appointment at your local municipality’s Citizen Service" in SOURCE_TEXT
+    assert "bring valid identification" in SOURCE_TEXT
+    assert "need to switch to MitID Business" in SOURCE_TEXT
+
+
+@pytest.mark.django_db
+def test_nothing_in_the_seed_goes_beyond_the_source():
+    assert "Digital Post" in SOURCE_TEXT
+    assert "summons from your hospital" in SOURCE_TEXT
+    for option in EnrollmentOption.objects.all():
+        for text in (option.summary_en, option.summary_da, option.steps_en, option.steps_da):
+            assert "Digital Post" not in text, option.slug  # the source does not say so
+    for milestone in Milestone.objects.all():
+        assert "1 July" not in milestone.summary_en
+
+
+@pytest.mark.django_db
+def test_the_danish_seed_reads_as_a_borger_dk_editor_writes():
+    texts = [
+        text
+        for m in Milestone.objects.all()
+        for text in (m.title_da, m.summary_da, m.what_to_do_da, m.date_note_da)
+    ] + [
+        text
+        for o in EnrollmentOption.objects.all()
+        for text in (o.name_da, o.summary_da, o.steps_da)
+    ]
+    joined = "\n".join(texts)
+    for wrong in (
+        "log-på",
+        "NemID’s",
+        "NemID's",
+        "til erhverv",
+        " jeres ",
+        " I skal",
+        ": du",
+        ": brug",
+    ):
+        assert wrong not in joined, wrong
+    for line in joined.splitlines():
+        assert ": " not in line, line
+
+
+@pytest.mark.django_db
+def test_english_what_to_do_has_no_colon_joined_sentences():
+    for milestone in Milestone.objects.all():
+        for action in milestone.what_to_do_en.splitlines():
+            assert ":" not in action, action
+
+
+@pytest.mark.django_db
+def test_a_text_staff_edited_is_kept_by_the_editorial_migration():
+    from importlib import import_module
+
+    editorial = import_module("guidance.migrations.0010_editorial_pass")
+    closing = Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+    closing.summary_en = "Edited by staff."
+    closing.save()
+    editorial.rewrite(django_apps(), 0)  # back to the seed's words where unedited
+    closing.refresh_from_db()
+    assert closing.summary_en == "Edited by staff."
+    assert closing.what_to_do_en.startswith("Use MitID to log in to digital self-services.")
+    editorial.rewrite(django_apps(), 1)
+    closing.refresh_from_db()
+    assert closing.what_to_do_en.startswith("Use MitID to log in to online services.")
+
+
+def django_apps():
+    from django.apps import apps
+
+    return apps
