@@ -39,13 +39,6 @@ LATENCY = Histogram(
     ["view"],
     buckets=LATENCY_BUCKETS,
 )
-RESPONSE_CACHE = Counter(
-    "eidguide_response_cache_requests",
-    "Lookups in the in-process cache of rendered public answers: hit or miss.",
-    ["result"],
-)
-RESPONSE_CACHE_HITS = RESPONSE_CACHE.labels(result="hit")
-RESPONSE_CACHE_MISSES = RESPONSE_CACHE.labels(result="miss")
 LOGIN_FAILURES = Counter(
     "eidguide_admin_login_failures", "Failed logins to the admin (wrong username or password)."
 )

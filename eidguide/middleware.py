@@ -64,7 +64,7 @@ class ExactVaryMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django sets only on some responses, or not at all, set on every response."""
+    """Permissions-Policy, which Django does not set, on every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,5 +73,4 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response

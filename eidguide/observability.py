@@ -2,7 +2,7 @@
 failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
 
 ``ObservabilityMiddleware`` is the outermost middleware, so it times and counts every answer
-(refusals of oversized requests, cached answers, errors) and its request id reaches every log
+(refusals of oversized requests, errors) and its request id reaches every log
 line. It serves ``/metrics`` itself, before Django checks the Host header or redirects to
 HTTPS: Prometheus scrapes a pod by its address, over plain HTTP. A request that came through a
 proxy (it carries ``X-Forwarded-For``, which the edge and any ingress add) never gets the
@@ -12,20 +12,17 @@ metrics: the public does not see them even if a proxy in front forgot to refuse 
 import logging
 import time
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
-from django.utils import translation
 from prometheus_client.core import GaugeMetricFamily
 
 from eidguide import metrics
 from eidguide.logs import REQUEST_ID_HEADER, current_request_id, request_id_from
-from guidance import snapshot as content
+from guidance.models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
@@ -37,22 +34,14 @@ PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-@lru_cache(maxsize=2048)
-def view_name(path: str) -> str:
-    """The URL name a path resolves to (``advice``, ``api-status``, ``admin:index``...).
-
-    Cached answers never reach Django's resolver, so the path is resolved here, in the language
-    its prefix names. Static files (whitenoise) are ``static``; unknown paths share one name, so
-    a scan cannot grow the metrics.
-    """
-    if path.startswith(settings.STATIC_URL):
+def view_name(request: HttpRequest) -> str:
+    """The URL name the request was answered by (``advice``, ``api-status``, ``admin:index``...):
+    static files are ``static``; anything not resolved shares one name, so a scan cannot grow
+    the metrics."""
+    if request.path_info.startswith(settings.STATIC_URL):
         return STATIC
-    with translation.override(translation.get_language_from_path(path) or None):
-        try:
-            match = resolve(path)
-        except Resolver404:
-            return UNRESOLVED
-    return match.view_name or UNRESOLVED
+    match = request.resolver_match
+    return (match.view_name if match else None) or UNRESOLVED
 
 
 def came_through_proxy(request: HttpRequest) -> bool:
@@ -60,13 +49,19 @@ def came_through_proxy(request: HttpRequest) -> bool:
     return any(request.META.get(header) for header in PROXY_HEADERS)
 
 
+def content_version() -> tuple[int, datetime | None]:
+    """The content version and when it last changed, as the database holds them."""
+    row = ContentVersion.objects.filter(pk=1).first()
+    return (row.number, row.changed_at) if row else (0, None)
+
+
 class ContentVersionCollector:
     """The published guidance's version and how long ago it changed, read when Prometheus
-    scrapes (from the database, which keeps both: guidance.snapshot)."""
+    scrapes (from the database, which keeps both)."""
 
     def collect(self):
         try:
-            number, changed_at = content.database_version()
+            number, changed_at = content_version()
         except Exception:  # a scrape must still answer while the database is down
             logger.warning(
                 "content version not measured: the database did not answer", exc_info=True
@@ -136,7 +131,7 @@ class ObservabilityMiddleware:
     def measured(self, request: HttpRequest) -> HttpResponse:
         start = time.perf_counter()
         response = self.get_response(request)
-        view = view_name(request.path_info)
+        view = view_name(request)
         histogram = self.histograms.get(view)
         if histogram is None:
             histogram = self.histograms[view] = metrics.LATENCY.labels(view)

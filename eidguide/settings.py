@@ -71,13 +71,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: request id, metrics of every answer, /metrics (eidguide.observability).
     "eidguide.observability.ObservabilityMiddleware",
-    "eidguide.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eidguide.middleware.SecurityHeadersMiddleware",
+    # Inside the security headers, so its refusals carry them too.
+    "eidguide.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "guidance.pages.middleware.HealthCheckMiddleware",
-    "guidance.pages.middleware.PublicResponseCacheMiddleware",
+    "guidance.pages.middleware.PublicAnswerMiddleware",
     "eidguide.middleware.ExactVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,7 +88,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,15 +136,6 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", max(1, round(DATABASE_TIMEOUT / 3))
         )
-
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eidguide")}
-# A shared cache that does not answer costs at most this long (seconds), once a second a process:
-# the app then serves what it holds (guidance.snapshot).
-CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        socket_connect_timeout=CACHE_TIMEOUT, socket_timeout=CACHE_TIMEOUT
-    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

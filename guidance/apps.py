@@ -7,5 +7,4 @@ class GuidanceConfig(AppConfig):
     verbose_name = _("eID guidance")
 
     def ready(self) -> None:
-        from guidance import snapshot  # noqa: F401  (connects the cache-invalidation signals)
         from guidance.publishing import admin  # noqa: F401  (registers the admin's pages)

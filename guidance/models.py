@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -129,6 +130,12 @@ class Scheduled(models.Model):
 
     class Meta:
         abstract = True
+
+    def is_live_at(self, now) -> bool:
+        """Whether citizens see this row at ``now``: published (rows without the flag always
+        are), and its "publish from" moment, if any, has come."""
+        published = getattr(self, "published", True)
+        return published and (self.publish_from is None or self.publish_from <= now)
 
 
 class ContentModel(Scheduled):
@@ -338,6 +345,12 @@ class EnrollmentOption(ContentModel):
 
     def __str__(self) -> str:
         return self.name_en
+
+    @cached_property
+    def needs(self) -> tuple[Requirement, ...]:
+        """The requirements shown with this way: every stored one, unless the published
+        content (``guidance.rules.published``) set those live at its moment."""
+        return tuple(self.requirements.all())
 
     @property
     def steps(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: production static files, a clean cache per test, small helpers."""
+"""Shared fixtures: production static files, no content held between tests, small helpers."""
 
 import os
 from pathlib import Path
@@ -10,9 +10,7 @@ from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from guidance import snapshot as content
-from guidance.pages.middleware import responses
-from guidance.templatetags.memo import fragments
+from guidance import snapshot
 
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
 hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
@@ -139,17 +137,13 @@ def collected_static(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_content_cache():
-    """Each test starts with no cached content, pages or parts of pages: database rollbacks send
-    no signals, and a version number may come back with other content in the next test."""
+    """Each test starts with no content held: a rollback takes the version back, and the same
+    number may come back with other content in the next test."""
     cache.clear()
-    content.forget_cached_content()
-    responses.clear()
-    fragments.clear()
+    snapshot.forget()
     yield
     cache.clear()
-    content.forget_cached_content()
-    responses.clear()
-    fragments.clear()
+    snapshot.forget()
 
 
 @pytest.fixture(autouse=True)

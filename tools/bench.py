@@ -94,12 +94,12 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from guidance.snapshot import forget_cached_content
+from guidance.snapshot import forget
 from guidance.pages.middleware import responses
 client = Client(headers={{"host": "127.0.0.1"}})
 result = {{}}
 for url in {URLS!r}:
-    forget_cached_content()
+    forget()
     responses.clear()
     counts = []
     for _ in range(2):

@@ -67,7 +67,6 @@ class UpdatesFeed(Feed):
         return str(site_info().publisher)
 
     def get_object(self, request, *args, **kwargs):
-        # The content the response cache keyed this answer by (see content_for).
         return content_for(request)
 
     def items(self, content):

@@ -1,6 +1,6 @@
 """How current a page is: when the guide last changed for citizens, and when its facts were checked.
 
-Plain functions over what is live (``guidance.snapshot.Content``) and over an answer
+Plain functions over what is live (``guidance.rules.published.Content``) and over an answer
 (``guidance.rules.advice``); the page-dates line on every answer page renders what they return.
 """
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from guidance.models import ChangeNote
 from guidance.rules.advice import Answer, TimelineEntry
-from guidance.snapshot import Content
+from guidance.rules.published import Content
 
 
 def latest_note(content: Content) -> ChangeNote | None:
@@ -35,7 +35,7 @@ def facts_shown(answer: Answer | None, timeline: Iterable[TimelineEntry]) -> lis
         advice = answer.to_act_on
         options = [*advice.options, *(u.option for u in advice.unsuitable_options)]
         rows += options
-        rows += [row for option in options for row in option.requirements.all()]
+        rows += [row for option in options for row in option.needs]
         rows += advice.self_services
         if answer.asked.current is not None:
             rows.append(answer.asked.current)

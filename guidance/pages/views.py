@@ -2,7 +2,6 @@
 
 import logging
 
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,17 +9,21 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from guidance.models import ContentVersion
+from guidance.models import (
+    ChangeNote,
+    ContentVersion,
+    EnrollmentOption,
+    Milestone,
+    Requirement,
+    SelfService,
+)
 from guidance.pages.forms import AdviceForm
 from guidance.rules.advice import answer_on, timeline_on
 from guidance.rules.dates import today_in_copenhagen
-from guidance.snapshot import (
-    CONTENT_MODELS,
-    Content,
-    cache_is_shared,
-    content_for,
-    current_content,
-)
+from guidance.rules.published import Content
+from guidance.snapshot import content_for, current_content
+
+CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService, ChangeNote)
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,7 @@ def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm
     form = AdviceForm(request.GET if query is None else query)
     if not form.is_valid():
         return form, {}
-    # Only the snapshot every visitor sees names the page's kept parts; a content given here (a
-    # staff preview with an unsaved row) must never fill nor read them.
-    shared = content is None
-    content = content_for(request) if shared else content
+    content = content or content_for(request)
     answer = answer_on(
         form.day(),
         today_in_copenhagen(),
@@ -58,8 +58,6 @@ def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm
         "timeline": timeline,
         "is_today": form.is_today(),
         "other_audience_url": form.other_audience_url(),
-        # Names this snapshot for the parts of the page kept between requests ({% memo %}).
-        "content_key": content.key if shared else None,
         "page_content": content,
     }
 
@@ -114,14 +112,10 @@ def choose_language(request):
 
 @public_page
 def healthz(request):
-    """200 when the app can serve the public pages: the content tables answer, the content is
-    loaded and has milestones, and the shared cache (if any) answers; 503 naming what failed."""
-    checks = {
-        "database": database_answers(),
-        "content": content_loaded(),
-        "cache": cache_answers(),
-    }
-    failed = [part for part, result in checks.items() if result not in ("ok", "local")]
+    """200 when the app can serve the public pages: the content tables answer and the content
+    has milestones; 503 naming what failed."""
+    checks = {"database": database_answers(), "content": content_loaded()}
+    failed = [part for part, result in checks.items() if result != "ok"]
     if failed:
         log.warning("Health check failed: %s", ", ".join(f"{p} {checks[p]}" for p in failed))
     body = {"status": "unavailable" if failed else "ok", **checks, "failed": failed}
@@ -131,7 +125,7 @@ def healthz(request):
 def database_answers() -> str:
     """ "ok" when every content table and the content version answer a query, else "error"."""
     try:
-        for model in (*CONTENT_MODELS, ContentVersion):
+        for model in CONTENT_MODELS:
             model.objects.exists()
         if not ContentVersion.objects.exists():
             return "error: no content version"
@@ -142,26 +136,14 @@ def database_answers() -> str:
 
 
 def content_loaded() -> str:
-    """ "ok" when this process holds the published content (loading it if need be) and it has
-    milestones; "empty" without milestones; "error" when it cannot be loaded."""
+    """ "ok" when this process holds the published content (reading it if need be) and it has
+    milestones; "empty" without milestones; "error" when it cannot be read."""
     try:
         content = current_content()
     except Exception as error:  # noqa: BLE001
-        log.warning("Health check: the content cannot be loaded: %s", error)
+        log.warning("Health check: the content cannot be read: %s", error)
         return "error"
     return "ok" if content.milestones else "empty"
-
-
-def cache_answers() -> str:
-    """ "ok" when the shared cache answers, "local" for a per-process cache, "error" otherwise."""
-    if not cache_is_shared():
-        return "local"
-    try:
-        cache.set("healthz", "ok", 10)
-        return "ok" if cache.get("healthz") == "ok" else "error"
-    except Exception as error:  # noqa: BLE001  (any failure means "not healthy")
-        log.warning("Health check: the shared cache does not answer: %s", error)
-        return "error"
 
 
 @public_page

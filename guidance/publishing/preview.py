@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from guidance.models import Audience
 from guidance.pages.views import render_advice
 from guidance.rules.dates import today_in_copenhagen
-from guidance.snapshot import current_loaded, with_row_live
+from guidance.snapshot import held
 
 NEVER_KEPT = "private, no-store"
 
@@ -47,7 +47,7 @@ def render(request: HttpRequest, row, requirements=None) -> HttpResponse:
     """The public advice page with ``row`` live (and, for a way to get MitID, its
     ``requirements`` as the form has them), in the chosen language, marked as a preview."""
     query, language = chosen(request, row)
-    content = with_row_live(current_loaded(), row, requirements).live_at(timezone.now())
+    content = held().with_row_live(row, requirements).live_at(timezone.now())
     with translation.override(language):
         response = render_advice(request, query, content, {"preview": True})
     response["Content-Language"] = language

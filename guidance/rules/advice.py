@@ -1,7 +1,8 @@
 """The answer eID guide gives: NemID's status on a date, and what to do about it.
 
-Plain functions over the published content (``guidance.snapshot``); no HTTP, no templates. Pages,
-the JSON API, the calendar feed and the admin all ask these functions. Every rule lives here once:
+Plain functions over the published content (``guidance.rules.published``); no HTTP, no
+templates. Pages, the JSON API, the calendar feed and the admin all ask these functions. Every rule
+lives here once:
 when a milestone is in force, how long a status has held, what lies ahead, what each audience is
 told, and what a visitor asking about a past date should do today.
 """
@@ -104,23 +105,6 @@ class Advice:
     self_services: tuple[SelfService, ...] = field(default=())
 
     @property
-    def undated(self) -> tuple:
-        """Everything the advice says but its date, by row ids (within one content snapshot a row
-        id names its text): the same for every day with the same answer, so a part of a page
-        that shows nothing else is rendered once for all of them."""
-        return (
-            self.audience,
-            self.status,
-            self.since,
-            self.current.pk if self.current else None,
-            ids(self.passed),
-            ids(self.upcoming),
-            ids(self.options),
-            tuple((way.option.pk, ids(way.missing)) for way in self.unsuitable_options),
-            ids(self.self_services),
-        )
-
-    @property
     def next_milestone(self) -> Milestone | None:
         """The first milestone after the date, or None when nothing lies ahead."""
         return self.upcoming[0] if self.upcoming else None
@@ -155,11 +139,6 @@ class Advice:
     def is_for_citizens(self) -> bool:
         """Whether the answer is for a person (not a company)."""
         return self.audience == Audience.CITIZEN
-
-
-def ids(rows: Iterable[models.Model]) -> tuple:
-    """The rows' primary keys, in order."""
-    return tuple(row.pk for row in rows)
 
 
 def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Milestone]:
@@ -202,11 +181,7 @@ def ways_to_get_mitid(
     confirmed they can use.
     """
     # Each option's requirements read once: every read of a relation builds a manager.
-    open_ways = [
-        (o, tuple(o.requirements.all()))
-        for o in options
-        if o.audience == audience and o.available_on(day)
-    ]
+    open_ways = [(o, o.needs) for o in options if o.audience == audience and o.available_on(day)]
     suitable = [(o, needs) for o, needs in open_ways if not missing_requirements(needs, situation)]
     suitable.sort(
         key=lambda way: (-confirmed_requirements(way[1], situation), way[0].order, way[0].slug)

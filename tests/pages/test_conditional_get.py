@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
 from guidance.models import ContentVersion, EnrollmentOption, Milestone, Requirement, SelfService
-from guidance.snapshot import current_content, forget_cached_content
+from guidance.snapshot import current_content, forget
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def old_content():
         model.objects.update(updated_at=long_ago)
         model.history.update(history_date=long_ago)
     ContentVersion.objects.update(changed_at=long_ago)
-    forget_cached_content()
+    forget()
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -94,7 +94,7 @@ def test_removing_a_row_counts_as_a_change(old_content, django_capture_on_commit
     before = current_content().changed_at
     with django_capture_on_commit_callbacks(execute=True):
         SelfService.objects.first().delete()
-    forget_cached_content()
+    forget()
     assert current_content().changed_at > before
 
 
@@ -158,7 +158,7 @@ def test_last_modified_is_never_later_than_the_response(client, old_content):
     # clock be ahead of the server's, the answer is still dated no later than it is sent
     # (RFC 9110, 8.8.2.1), so a cache never holds a date from the future.
     ContentVersion.objects.update(changed_at=NOON + timedelta(hours=1))
-    forget_cached_content()
+    forget()
     with time_machine.travel(NOON, tick=False):
         response = client.get("/en/?date=2023-07-01")
         assert parse_http_date(response["Last-Modified"]) == NOON.timestamp()

@@ -267,17 +267,10 @@ def test_posting_to_a_page_is_not_allowed_even_with_csrf_checks(path):
     assert strict.post(path, {"date": "2023-07-01"}).status_code == 405
 
 
-def test_healthz_answers_200_with_the_database_and_cache(client, settings):
+def test_healthz_answers_200_with_the_database_and_content(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    local = "locmem" in settings.CACHES["default"]["BACKEND"].lower()
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "content": "ok",
-        "cache": "local" if local else "ok",
-        "failed": [],
-    }
+    assert response.json() == {"status": "ok", "database": "ok", "content": "ok", "failed": []}
     assert response.cookies == {}
 
 
@@ -293,42 +286,8 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     assert response.json()["database"] == "error"
 
 
-def test_healthz_answers_503_when_the_shared_cache_does_not(client, monkeypatch):
-    from guidance.pages import views
-
-    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
-    monkeypatch.setattr(
-        views.cache, "set", lambda *args, **kwargs: (_ for _ in ()).throw(OSError())
-    )
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {
-        "status": "unavailable",
-        "database": "ok",
-        "content": "ok",
-        "cache": "error",
-        "failed": ["cache"],
-    }
-
-
 def healthz_warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "guidance.pages.views"]
-
-
-def test_healthz_names_the_failed_part_in_the_log(client, monkeypatch, caplog):
-    from guidance.pages import views
-
-    def unreachable():
-        raise OSError("cache host gone")
-
-    monkeypatch.setattr(views, "cache_is_shared", lambda: True)
-    monkeypatch.setattr(views.cache, "set", lambda *args, **kwargs: unreachable())
-    with caplog.at_level("WARNING", logger="guidance.pages.views"):
-        assert client.get("/healthz").status_code == 503
-    assert healthz_warnings(caplog) == [
-        "Health check: the shared cache does not answer: cache host gone",
-        "Health check failed: cache error",
-    ]
 
 
 def test_healthz_answers_503_when_the_content_cannot_be_loaded(client, monkeypatch, caplog):
@@ -344,17 +303,15 @@ def test_healthz_answers_503_when_the_content_cannot_be_loaded(client, monkeypat
     assert response.json()["content"] == "error"
     assert response.json()["failed"] == ["content"]
     assert healthz_warnings(caplog) == [
-        "Health check: the content cannot be loaded: a broken row",
+        "Health check: the content cannot be read: a broken row",
         "Health check failed: content error",
     ]
 
 
 def test_healthz_answers_503_when_no_milestone_is_published(client):
-    from guidance import snapshot as content
     from guidance.models import Milestone
 
     Milestone.objects.update(published=False)
-    content.forget_cached_content()
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["content"] == "empty"

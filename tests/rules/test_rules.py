@@ -7,7 +7,6 @@ the day after a boundary, in both languages and for both audiences where the rul
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -421,37 +420,6 @@ def test_a_date_with_anything_more_or_mixed_separators_is_not_read(text):
         parse_date(text)
 
 
-# The health probe with a cache shared between processes (a file cache stands in for Redis).
-
-
-class ForgetfulCache(FileBasedCache):
-    """A shared cache that takes what it is given and never gives it back."""
-
-    def get(self, key, default=None, version=None):
-        return default
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("backend", "status", "cache_said"),
-    [
-        ("django.core.cache.backends.filebased.FileBasedCache", 200, "ok"),
-        ("tests.rules.test_rules.ForgetfulCache", 503, "error"),
-    ],
-)
-def test_healthz_checks_a_shared_cache_by_reading_back_what_it_wrote(
-    client, settings, tmp_path, backend, status, cache_said
-):
-    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path)}}
-    response = client.get("/healthz")
-    assert response.status_code == status
-    body = response.json()
-    assert body["status"] == ("ok" if status == 200 else "unavailable")
-    assert body["database"] == "ok"
-    assert body["cache"] == cache_said
-    assert body["failed"] == ([] if status == 200 else ["cache"])
-
-
 # Edits by staff reach visitors, and calendars recognise an edited event as the same event.
 
 
@@ -511,38 +479,22 @@ def test_several_edits_in_a_row_are_each_served_at_once(client, django_capture_o
 
 
 @pytest.mark.django_db
-def test_after_an_edit_a_warm_answer_needs_no_query(
-    client, django_capture_on_commit_callbacks, django_assert_num_queries
-):
+def test_after_an_edit_the_next_answer_reads_only_the_version(client, django_assert_num_queries):
     closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
     closing.summary_en = "Edited."
-    with django_capture_on_commit_callbacks(execute=True):
-        closing.save()
+    closing.save()
     assert summary_on(client) == "Edited."
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         assert summary_on(client, "2024-01-02") == "Edited."
 
 
 @pytest.mark.django_db
-def test_after_a_local_edit_an_edit_elsewhere_still_shows_within_seconds(
-    client, django_capture_on_commit_callbacks
-):
-    import time
-
-    from django.utils import timezone
-
-    from guidance.snapshot import VERSION_CHECK_SECONDS
-
-    closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
-    closing.summary_en = "Edited here."
-    with django_capture_on_commit_callbacks(execute=True):
-        closing.save()
-    assert summary_on(client) == "Edited here."
-    # Another process edits the row: no signal reaches this one, only the database changes.
-    later = timezone.now() + timedelta(seconds=1)
-    Milestone.objects.filter(pk=closing.pk).update(summary_en="Edited elsewhere.", updated_at=later)
-    # Without a shared cache, this process asks the database again after a short while.
-    time.sleep(VERSION_CHECK_SECONDS + 0.5)
+def test_an_edit_elsewhere_shows_on_the_next_request(client):
+    assert summary_on(client).startswith("NemID")
+    # Another process edits the row: only the database changes.
+    Milestone.objects.filter(date="2023-10-31", audience="citizen").update(
+        summary_en="Edited elsewhere."
+    )
     assert summary_on(client, "2024-01-02") == "Edited elsewhere."
 
 
