@@ -1,6 +1,7 @@
 """Issue 16, scheduling, preview and roles: a scheduled change goes live at its exact minute
 through the snapshot and the edge; saving asks minor change or public note; editors prepare,
-preview and schedule, publishers publish; the preview shows unsaved data to staff only and is never kept."""
+preview and schedule, publishers publish; the preview shows unsaved data to staff only and is
+never kept."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
