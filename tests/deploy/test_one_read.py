@@ -42,15 +42,15 @@ def test_after_an_admin_save_every_one_of_the_next_20_requests_shows_the_edit(tm
     pk, fields = row[0], dict(zip(FIELDS, row[1:], strict=True))
     edited = "NemID is closed (saved a moment ago)."
     with gunicorn(env, workers=4) as server:
-        before = [summary(server) for _ in range(20)]  # every worker holds the content
-        assert set(before) == {fields["summary_en"]}
         staff = ProxiedClient(server.url, host=HOST)
         staff.log_in("admin", PASSWORD)
         change = f"/admin/guidance/milestone/{pk}/change/"
         data = {**fields, "published": "on", "summary_en": edited}
-        saved = staff.request(
-            "POST", change, data={**data, "csrfmiddlewaretoken": staff.csrf_token(change)}
-        )
+        data["csrfmiddlewaretoken"] = staff.csrf_token(change)
+        # Right before the save, every worker reads the content and holds it.
+        before = [summary(server) for _ in range(20)]
+        assert set(before) == {fields["summary_en"]}
+        saved = staff.request("POST", change, data=data)
         assert saved.status_code == 302, saved.text[:500]
         after = [summary(server) for _ in range(20)]
     assert after == [edited] * 20
