@@ -272,8 +272,8 @@ FORMAT_MODULE_PATH = ["eidguide.formats"]
 
 # Content (the "content" section): who publishes this copy of the site, shown in the footer and
 # on the About page. By default the site says plainly that it is not an official government site.
-# Issue 16's roles: a change with a public note, or one that makes a row visible, is published
-# (at once or scheduled) only by staff with guidance.publish_change (the Publishers group).
+# A change with a public note, or one that makes a row visible, is published (at once or
+# scheduled) only by staff with guidance.publish_change (the Publishers group).
 PUBLISHING_NEEDS_PUBLISHER = env.bool("PUBLISHING_NEEDS_PUBLISHER", default=True)
 SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="")  # empty: the site's own name
 SITE_CONTACT = env.str("SITE_CONTACT", default="")  # an e-mail address or a URL; empty: none given
