@@ -77,6 +77,7 @@ fuzz: $(INSTALLED) $(MO)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
