@@ -84,7 +84,6 @@ lint: $(INSTALLED)
 	$(MAKE) --no-print-directory deploy-check
 	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
-	$(BIN)/python -m tools.openapi_tools lint
 # Code nothing reads, at 80% confidence: below it vulture reports every name it sees no use of
 # (60%), here some 230 of Django's hooks (Meta, admin options, receivers, template tags,
 # settings); from 80 only unused imports (90%), arguments and unreachable code (100%), few enough
