@@ -77,13 +77,13 @@ fuzz: $(INSTALLED) $(MO)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/djlint templates --lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
 	$(MAKE) --no-print-directory deploy-check
 	$(BIN)/python -m tools.html_check
 	$(BIN)/python -m tools.audit_dependencies
-	$(BIN)/python -m tools.openapi_tools lint
 # Code nothing reads, at 80% confidence: below it vulture reports every name it sees no use of
 # (60%), here some 230 of Django's hooks (Meta, admin options, receivers, template tags,
 # settings); from 80 only unused imports (90%), arguments and unreachable code (100%), few enough

@@ -1,5 +1,6 @@
 """Shared fixtures: production static files, no content held between tests, small helpers."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -18,6 +19,11 @@ hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
 # `make mutate` runs the fast suite once a mutant: a short, repeatable fuzz.
 hypothesis_settings.register_profile("mutate", max_examples=25, deadline=None, derandomize=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# The stand-in servers (pytest-httpserver, on werkzeug) would log each request they answer, from
+# their own threads, into whichever test's output is open; the tests read what they record.
+# (A level, not `disabled`: Django's logging setup enables every logger again.)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 # Code the migrations run: a mutant of it must meet the migrations, not a copy of their result.

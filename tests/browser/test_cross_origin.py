@@ -6,14 +6,9 @@ calls the app's API with fetch(), as an integrator's site would.
 """
 
 import json
-import threading
 import urllib.request
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-from tools.serve import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -22,36 +17,15 @@ PAGE = b"""<!doctype html>
 <body><h1>Another site that uses the eID guide API</h1></body></html>"""
 
 
-class OtherSite(BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(PAGE)))
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def other_origin():
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), OtherSite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture
-def elsewhere(page):
-    """A page on another origin than the app, ready to run scripts."""
-    with other_origin() as origin:
-        page.goto(origin + "/")
-        yield page
+def elsewhere(page, httpserver_ipv4):
+    """A page on another origin than the app (pytest-httpserver, on another port), ready to run
+    scripts."""
+    httpserver_ipv4.expect_request("/").respond_with_data(
+        PAGE, content_type="text/html; charset=utf-8"
+    )
+    page.goto(httpserver_ipv4.url_for("/"))
+    return page
 
 
 FETCH_TWICE = """async ([url, header]) => {

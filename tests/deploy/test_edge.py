@@ -21,11 +21,12 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from datetime import time as clock_time
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tools import edge as edge_tools
 from tools.clock_drill import MISSING, faked, find_libfaketime, last_sunday
@@ -657,29 +658,15 @@ def test_the_cache_keys_minute_tells_apart_the_two_half_past_twos_of_the_night_c
 @contextmanager
 def echo_server(delay: float = 0):
     """An upstream that answers every request with the headers it received, as JSON (after
-    `delay` seconds)."""
+    `delay` seconds, each request in its own thread)."""
 
-    class Echo(BaseHTTPRequestHandler):
-        def do_GET(self):
-            time.sleep(delay)
-            body = json.dumps(dict(self.headers.items())).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def echo(request: Request) -> Response:
+        time.sleep(delay)
+        return Response(json.dumps(dict(request.headers)), content_type="application/json")
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with HTTPServer(host="127.0.0.1", threaded=True) as server:
+        server.expect_request(re.compile(".*")).respond_with_handler(echo)
+        yield f"127.0.0.1:{server.port}"
 
 
 def test_the_app_gets_the_request_id_and_forwarded_headers_from_the_edge_only():

@@ -1,7 +1,10 @@
 """The JSON API: the SPEC's shape, the pages' answers, clear errors, read-only for everyone."""
 
+import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
+import jsonschema
 import pytest
 import time_machine
 
@@ -229,8 +232,6 @@ def error_schema(client) -> dict:
 
 
 def assert_api_error(client, response, status: int) -> dict:
-    import jsonschema
-
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -497,6 +498,64 @@ def test_the_document_names_its_contact_licence_and_security(client, settings):
     assert all(o["tags"] and o["description"] for o in operations)
 
 
+def test_the_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json())
+
+
+def test_every_operation_is_named_summarised_tagged_and_answers_and_refuses(client):
+    """What the tools that read the document ask of each operation (OPTIONS too): a unique
+    operationId safe in a URL, a summary and a description, tags the document describes, a 2xx
+    answer and a documented 4xx refusal."""
+    document = client.get("/api/v1/openapi.json").json()
+    described = {tag["name"] for tag in document["tags"] if tag["description"]}
+    operations = [operation for path in document["paths"].values() for operation in path.values()]
+    names = [operation["operationId"] for operation in operations]
+    assert len(names) == len(set(names)) == 4
+    for operation in operations:
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", operation["operationId"])
+        assert operation["summary"]
+        assert operation["description"]
+        assert operation["tags"]
+        assert set(operation["tags"]) <= described
+        assert any(status.startswith("2") for status in operation["responses"])
+        assert any(status.startswith("4") for status in operation["responses"])
+
+
+def test_every_component_is_used(client):
+    text = client.get("/api/v1/openapi.json").content.decode()
+    for kind, components in json.loads(text)["components"].items():
+        for name in components:
+            assert f'"#/components/{kind}/{name}"' in text, f"{kind}/{name} is never used"
+
+
+def schema_examples(node):
+    """Every example in the document with the schema it must fit: a parameter's `example`, and
+    each of a schema's `examples`."""
+    if isinstance(node, dict):
+        if "example" in node and "schema" in node:
+            yield node["example"], node["schema"]
+        if isinstance(node.get("examples"), list):
+            for example in node["examples"]:
+                yield example, node
+        for value in node.values():
+            yield from schema_examples(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from schema_examples(value)
+
+
+def test_every_example_in_a_schema_or_parameter_fits_it(client):
+    document = client.get("/api/v1/openapi.json").json()
+    found = list(schema_examples(document))
+    assert len(found) >= 2  # the date parameter's, and the accepted date forms'
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    for example, schema in found:
+        resolvable = {**schema, "components": document["components"]}
+        jsonschema.validate(example, resolvable, format_checker=checker)
+
+
 @pytest.mark.parametrize(("day", "passed"), [("2023-06-29", False), ("2023-06-30", True)])
 def test_a_milestone_has_passed_on_its_own_day(client, day, passed):
     body = api(client, "/api/v1/status", date=day).json()
@@ -706,8 +765,6 @@ def status_examples(client) -> tuple[dict, dict]:
 
 
 def test_the_status_examples_validate_against_the_schema(client):
-    import jsonschema
-
     examples, components = status_examples(client)
     assert set(examples) == {"pastDateCitizen", "pastDateBusiness", "todayBusiness"}
     answer_schema = {"$ref": "#/components/schemas/StatusAnswer", "components": components}
@@ -723,7 +780,6 @@ def test_the_status_examples_validate_against_the_schema(client):
 def test_each_status_example_is_the_answer_to_its_query(client):
     """Each example is what the API answers to its query on the day it names. After a change to
     the answer or the seed, `UPDATE_OPENAPI_EXAMPLES=1` runs of this test rewrite the file."""
-    import json
     import os
 
     from guidance.opendata.openapi import STATUS_EXAMPLES

@@ -1,12 +1,8 @@
-"""The calendar feed, read back by three iCalendar parsers (and libical's restriction check where
-it can run), as calendar apps will read it."""
+"""The calendar feed, read back by two iCalendar parsers (icalendar, and vobject's validation), as
+calendar apps will read it."""
 
-import shutil
-import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
-import ics
 import pytest
 import vobject
 from icalendar import Calendar
@@ -14,9 +10,6 @@ from icalendar import Calendar
 from guidance.models import Milestone
 
 pytestmark = pytest.mark.django_db
-
-
-LIBICAL_CHECK = Path(__file__).resolve().parents[1] / "libical_check.c"
 
 
 def raw_feed(client, **params) -> bytes:
@@ -191,40 +184,17 @@ def test_uids_are_unique_and_calendar_is_valid_rfc5545(client):
 
 
 @pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
-def test_vobject_reads_the_feed(client, params):
+def test_vobject_reads_the_feed_and_finds_it_valid(client, params):
+    """vobject's validation: one UID, DTSTAMP and PRODID each, at most one DTSTART and SUMMARY, no
+    DTEND beside a DURATION, every value readable."""
     calendar = vobject.readOne(raw_feed(client, **params).decode())
-    calendar.validate()
+    assert calendar.validate(raiseException=True)
     assert len(calendar.vevent_list) == (2 if params else 4)
     for event in calendar.vevent_list:
-        assert isinstance(event.dtstart.value, date)
+        # All day: a date, not a date and time (a datetime is a date too), ending the next day.
+        assert type(event.dtstart.value) is date
+        assert event.dtend.value - event.dtstart.value == timedelta(days=1)
         assert event.uid.value.startswith("milestone-")
-
-
-@pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
-def test_ics_reads_the_feed(client, params):
-    calendar = ics.Calendar(raw_feed(client, **params).decode())
-    assert len(calendar.events) == (2 if params else 4)
-    assert all(event.all_day for event in calendar.events)
-
-
-@pytest.mark.parametrize("params", [{}, {"audience": "business", "lang": "da"}])
-def test_libical_finds_no_restriction_errors(client, params, tmp_path):
-    """libical's own check (icalrestriction_check), compiled against Debian's libical-dev."""
-    if not (shutil.which("cc") and Path("/usr/include/libical/ical.h").exists()):
-        pytest.skip(
-            "libical's check needs a C compiler and libical-dev (apt-get install libical-dev)"
-        )
-    program = tmp_path / "libical_check"
-    subprocess.run(
-        ["cc", str(LIBICAL_CHECK), "-o", str(program), "-lical"], check=True, timeout=120
-    )
-    path = tmp_path / "feed.ics"
-    path.write_bytes(raw_feed(client, **params))
-    result = subprocess.run(
-        [str(program), str(path)], capture_output=True, text=True, timeout=30, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "events: " + ("2" if params else "4") in result.stdout
 
 
 def test_the_feed_varies_on_nothing_but_its_address(client):

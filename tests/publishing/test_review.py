@@ -7,13 +7,14 @@ import re
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.utils import formats, translation
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 from guidance.publishing.source_check import (
@@ -38,56 +39,44 @@ def page(day: str = "31 October 2023", noise: str = "a") -> str:
 
 
 class Official:
-    """A local stand-in for the official sites: path -> (status, body, headers); records the
-    requests (paths, and the headers of each)."""
+    """The official sites, played by pytest-httpserver: path -> (status, body, headers), 404 for
+    any other path; records the paths asked for, and the headers of each request."""
 
-    def __init__(self):
+    def __init__(self, server: HTTPServer):
+        self.server = server
         self.pages: dict[str, tuple[int, str | bytes, dict]] = {}
         self.requests: list[str] = []
         self.request_headers: list[dict[str, str]] = []
         self.delay = 0.0
-        official = self
+        server.expect_request(re.compile(".*")).respond_with_handler(self.answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                official.requests.append(self.path)
-                official.request_headers.append(dict(self.headers))
-                time.sleep(official.delay)
-                status, body, headers = official.pages.get(self.path, (404, "Not found", {}))
-                data = body if isinstance(body, bytes) else body.encode()
-                self.send_response(status)
-                headers = {"Content-Type": "text/html; charset=utf-8", **headers}
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def answer(self, request: Request) -> Response:
+        self.requests.append(request.path)
+        self.request_headers.append(dict(request.headers))
+        time.sleep(self.delay)
+        status, body, headers = self.pages.get(request.path, (404, "Not found", {}))
+        return Response(body, status, {"Content-Type": "text/html; charset=utf-8", **headers})
 
     def url(self, path: str) -> str:
-        return self.base + path
+        return self.server.url_for(path)
 
     def serve(self, path: str, body: str | bytes, status: int = 200, **headers) -> str:
         self.pages[path] = (status, body, headers)
         return self.url(path)
 
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+
+@pytest.fixture(scope="session")
+def official_sites():
+    """One server for the session, each request in a thread of its own: a page made slow does
+    not hold up the next test's."""
+    with HTTPServer(host="127.0.0.1", threaded=True) as server:
+        yield server
 
 
 @pytest.fixture
-def official():
-    server = Official()
-    yield server
-    server.close()
+def official(official_sites):
+    official_sites.clear()
+    return Official(official_sites)
 
 
 @pytest.fixture
