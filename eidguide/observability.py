@@ -1,12 +1,8 @@
 """What an operator watches: the request id on every log line, request metrics, the admin's
-failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
+failed logins and lockouts, and ``/metrics`` for Prometheus.
 
-``ObservabilityMiddleware`` is the outermost middleware, so it times and counts every answer
-(refusals of oversized requests, errors) and its request id reaches every log
-line. It serves ``/metrics`` itself, before Django checks the Host header or redirects to
-HTTPS: Prometheus scrapes a pod by its address, over plain HTTP. A request that came through a
-proxy (it carries ``X-Forwarded-For``, which the edge and any ingress add) never gets the
-metrics: the public does not see them even if a proxy in front forgot to refuse the path.
+``/metrics`` is served only to requests that came straight in (Prometheus scrapes a pod by its
+address): one that carries a proxy's forwarding header is public, and never gets it.
 """
 
 import logging
@@ -18,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.core import GaugeMetricFamily
 
 from eidguide import metrics
@@ -44,55 +41,35 @@ def view_name(request: HttpRequest) -> str:
     return (match.view_name if match else None) or UNRESOLVED
 
 
-def came_through_proxy(request: HttpRequest) -> bool:
-    """Whether a proxy (the edge, an ingress) forwarded this request: then it is public."""
-    return any(request.META.get(header) for header in PROXY_HEADERS)
-
-
-def content_version() -> tuple[int, datetime | None]:
-    """The content version and when it last changed, as the database holds them."""
-    row = ContentVersion.objects.filter(pk=1).first()
-    return (row.number, row.changed_at) if row else (0, None)
-
-
 class ContentVersionCollector:
     """The published guidance's version and how long ago it changed, read when Prometheus
     scrapes (from the database, which keeps both)."""
 
     def collect(self):
         try:
-            number, changed_at = content_version()
+            row = ContentVersion.objects.filter(pk=1).first()
         except Exception:  # a scrape must still answer while the database is down
             logger.warning(
                 "content version not measured: the database did not answer", exc_info=True
             )
             return
-        version = GaugeMetricFamily(
-            "eidguide_content_version", "The published guidance's version (one up each edit)."
+        yield GaugeMetricFamily(
+            "eidguide_content_version",
+            "The published guidance's version (one up each edit).",
+            value=row.number if row else 0,
         )
-        version.add_metric([], number)
-        yield version
-        if changed_at is None:
+        if row is None or row.changed_at is None:
             return
-        age = GaugeMetricFamily(
+        yield GaugeMetricFamily(
             "eidguide_content_version_age_seconds",
             "Seconds since the published guidance (the content version) last changed.",
+            value=(datetime.now(UTC) - row.changed_at).total_seconds(),
         )
-        age.add_metric([], (datetime.now(UTC) - changed_at).total_seconds())
-        yield age
-        changed = GaugeMetricFamily(
+        yield GaugeMetricFamily(
             "eidguide_content_last_changed_timestamp_seconds",
             "When the published guidance last changed (Unix time).",
+            value=row.changed_at.timestamp(),
         )
-        changed.add_metric([], changed_at.timestamp())
-        yield changed
-
-
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """The metrics of all this instance's workers, in Prometheus' text format."""
-    return HttpResponse(
-        metrics.exposition(ContentVersionCollector()), content_type=metrics.CONTENT_TYPE
-    )
 
 
 class ObservabilityMiddleware:
@@ -114,9 +91,10 @@ class ObservabilityMiddleware:
                 request.path_info == METRICS_PATH
                 and self.metrics_enabled
                 and request.method in ("GET", "HEAD")
-                and not came_through_proxy(request)
+                and not any(request.META.get(header) for header in PROXY_HEADERS)
             ):
-                response = metrics_view(request)
+                exposition = metrics.exposition(ContentVersionCollector())
+                response = HttpResponse(exposition, content_type=CONTENT_TYPE_LATEST)
             else:
                 response = self.measured(request)
             # An id the app made is answered, so the client can quote it. One the edge sent is

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client, override_settings
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -188,12 +189,13 @@ def test_the_content_metrics_say_what_they_measure():
         assert line in text.splitlines()
 
 
-def test_an_unmeasured_content_version_is_logged_with_its_cause(monkeypatch, caplog):
-    def unreachable():
-        raise OSError("database unreachable")
+def unreachable(execute, sql, params, many, context):
+    """A database that does not answer (a query wrapper, connection.execute_wrapper)."""
+    raise OSError("database unreachable")
 
-    monkeypatch.setattr(observability, "content_version", unreachable)
-    with caplog.at_level(logging.WARNING):
+
+def test_an_unmeasured_content_version_is_logged_with_its_cause(caplog):
+    with caplog.at_level(logging.WARNING), connection.execute_wrapper(unreachable):
         assert scrape_client().get("/metrics").status_code == 200
     (record,) = [r for r in caplog.records if "content version" in r.getMessage()]
     assert record.levelno == logging.WARNING
@@ -201,12 +203,9 @@ def test_an_unmeasured_content_version_is_logged_with_its_cause(monkeypatch, cap
     assert "OSError: database unreachable" in formatted(record)["exc_info"]
 
 
-def test_a_scrape_still_answers_while_the_database_is_down(monkeypatch, caplog):
-    def unreachable():
-        raise OSError("database unreachable")
-
-    monkeypatch.setattr(observability, "content_version", unreachable)
-    families = scraped()
+def test_a_scrape_still_answers_while_the_database_is_down(caplog):
+    with connection.execute_wrapper(unreachable):
+        families = scraped()
     assert "eidguide_content_version_age_seconds" not in families
     assert "eidguide_http_requests" in families
     assert "content version not measured" in caplog.text
