@@ -115,10 +115,12 @@ class ObservabilityMiddleware:
 
 
 @receiver(user_login_failed, dispatch_uid="eidguide.metrics.login_failed")
-def count_login_failure(sender, **kwargs) -> None:
+def count_login_failure(**kwargs) -> None:
+    """Counts a failed admin login (the signal's arguments are not needed)."""
     metrics.LOGIN_FAILURES.inc()
 
 
 @receiver(user_locked_out, dispatch_uid="eidguide.metrics.locked_out")
-def count_lockout(sender, **kwargs) -> None:
+def count_lockout(**kwargs) -> None:
+    """Counts a login django-axes refused."""
     metrics.LOCKOUTS.inc()
