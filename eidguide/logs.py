@@ -1,10 +1,6 @@
-"""One JSON object a line on standard output, each carrying the request id.
-
-The edge (nginx) gives every request an id, answers it in ``X-Request-ID`` and passes it on in
-the same header; the app takes it (or makes one, and answers it, when the request came straight
-in or with an id that is not a plain token) and puts it on every log line written while the
-request is served, so one request can be followed from the edge's access log through the app's
-log to gunicorn's access log.
+"""One JSON object a line on standard output, each carrying the request id: the edge's
+``X-Request-ID`` when it sent a sound one, else one made here, so one request can be followed from
+the edge's access log through the app's log to gunicorn's.
 """
 
 import os

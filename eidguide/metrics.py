@@ -1,18 +1,12 @@
-"""The app's Prometheus metrics, and how several gunicorn workers share them.
+"""The app's Prometheus metrics, summed over gunicorn's workers.
 
-Gunicorn runs several worker processes, each with its own memory. With the environment variable
-``PROMETHEUS_MULTIPROC_DIR`` set before this module is first imported, prometheus-client keeps
-every value in a small memory-mapped file per process in that folder and ``/metrics`` adds them
-up across the live workers (the library's "multiprocess mode"). ``gunicorn.conf.py`` sets the
-variable (``eidguide.multiprocess``), empties the folder when the server starts and tells the
-library when a worker dies. Without the variable (``manage.py runserver``, the tests) the values
-live in this process.
-
-This module imports nothing from Django, so gunicorn's config can import it before the app.
+With ``PROMETHEUS_MULTIPROC_DIR`` set before this module is first imported (gunicorn.conf.py sets
+it, through eidguide.multiprocess), each worker keeps its values in files there and ``/metrics``
+adds them up; without it (runserver, the tests) they live in this process. This module imports
+nothing from Django, so gunicorn's config can import it before the app.
 """
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
@@ -22,8 +16,6 @@ from prometheus_client import (
     multiprocess,
     values,
 )
-
-CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 # Warm answers come from memory in about a millisecond; a cold page renders in tens.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.http import HttpResponse
 
+from guidance.opendata.api import error_json, is_open_data
+
 MAX_QUERY_STRING = 2048
 MAX_HEADER_VALUE = 8192
 
@@ -33,8 +35,6 @@ class RequestLimitsMiddleware:
     @staticmethod
     def refuse(request, status: int, message: str) -> HttpResponse:
         """The refusal: JSON in the API's error shape on the open data, plain text elsewhere."""
-        from guidance.opendata.api import error_json, is_open_data
-
         if is_open_data(request.path):
             return error_json(status, message)
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
@@ -45,8 +45,7 @@ class ExactVaryMiddleware:
 
     LocaleMiddleware adds ``Vary: Accept-Language`` to every response outside the language
     prefixes. A view that sets ``response.vary_exactly`` (``guidance.opendata.api.vary_exactly``)
-    gets that Vary instead, so caches (ours, the edge's, browsers') keep one copy where the body
-    is one. Sits just outside LocaleMiddleware.
+    gets that Vary instead, so the edge and browsers keep one copy where the body is one.
     """
 
     def __init__(self, get_response):

@@ -1,8 +1,6 @@
-"""The folder gunicorn's worker processes share their Prometheus metrics in.
-
-prometheus-client decides when it is first imported whether values live in this process or in
-files shared by several (``PROMETHEUS_MULTIPROC_DIR``), so this module imports nothing but the
-standard library: ``gunicorn.conf.py`` calls it before the app, and so the library, is loaded.
+"""The folder gunicorn's worker processes share their Prometheus metrics in. Standard library
+only: prometheus-client decides when first imported whether to share values, so gunicorn.conf.py
+calls this before the app (and the library) is loaded.
 """
 
 import atexit
@@ -17,21 +15,13 @@ OWNER_ENV = "EIDGUIDE_METRICS_DIR_OWNER"
 _prepared: tuple[Path, bool] | None = None
 
 
-def multiprocess_dir() -> Path | None:
-    """The folder the worker processes share their values in, or None in a single process."""
-    value = os.environ.get(MULTIPROC_ENV)
-    return Path(value) if value else None
-
-
 def prepare_multiprocess_dir() -> tuple[Path, bool]:
     """Make the shared folder ready before the app loads: ``(folder, made here)``.
 
-    A folder named by ``PROMETHEUS_MULTIPROC_DIR`` is emptied, as the library asks, since files
-    left by an earlier run would be counted again. Without the variable a fresh folder is made
-    under the temporary folder (``/tmp``) and removed when this process exits, so servers side by
-    side never share one (nor does a server started by a process that made one for itself).
-    Only the first call in a process does it: gunicorn reads its config again on SIGHUP, while
-    workers still write to the folder.
+    A folder named by ``PROMETHEUS_MULTIPROC_DIR`` is emptied (files of an earlier run would be
+    counted again); else a fresh one is made, and removed when this process exits, so servers
+    side by side never share one. Only the first call in a process does it: gunicorn reads its
+    config again on SIGHUP, while workers still write to the folder.
     """
     global _prepared
     if _prepared is None:
@@ -40,13 +30,15 @@ def prepare_multiprocess_dir() -> tuple[Path, bool]:
 
 
 def _prepare() -> tuple[Path, bool]:
-    folder = multiprocess_dir()
-    if folder is None or OWNER_ENV in os.environ:
+    named = os.environ.get(MULTIPROC_ENV)
+    # A folder this module made for a parent process is not this server's to share.
+    if not named or OWNER_ENV in os.environ:
         folder = Path(tempfile.mkdtemp(prefix="eidguide-metrics-"))
         os.environ[MULTIPROC_ENV] = str(folder)
         os.environ[OWNER_ENV] = str(os.getpid())
         atexit.register(_remove, folder, os.getpid())
         return folder, True
+    folder = Path(named)
     folder.mkdir(parents=True, exist_ok=True)
     for entry in folder.iterdir():
         if entry.is_dir() and not entry.is_symlink():

@@ -1,12 +1,8 @@
 """What an operator watches: the request id on every log line, request metrics, the admin's
-failed logins and lockouts, and ``/metrics`` for Prometheus, inside only.
+failed logins and lockouts, and ``/metrics`` for Prometheus.
 
-``ObservabilityMiddleware`` is the outermost middleware, so it times and counts every answer
-(refusals of oversized requests, errors) and its request id reaches every log
-line. It serves ``/metrics`` itself, before Django checks the Host header or redirects to
-HTTPS: Prometheus scrapes a pod by its address, over plain HTTP. A request that came through a
-proxy (it carries ``X-Forwarded-For``, which the edge and any ingress add) never gets the
-metrics: the public does not see them even if a proxy in front forgot to refuse the path.
+``/metrics`` is served only to requests that came straight in (Prometheus scrapes a pod by its
+address): one that carries a proxy's forwarding header is public, and never gets it.
 """
 
 import logging
@@ -18,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.core import GaugeMetricFamily
 
 from eidguide import metrics
@@ -44,55 +41,35 @@ def view_name(request: HttpRequest) -> str:
     return (match.view_name if match else None) or UNRESOLVED
 
 
-def came_through_proxy(request: HttpRequest) -> bool:
-    """Whether a proxy (the edge, an ingress) forwarded this request: then it is public."""
-    return any(request.META.get(header) for header in PROXY_HEADERS)
-
-
-def content_version() -> tuple[int, datetime | None]:
-    """The content version and when it last changed, as the database holds them."""
-    row = ContentVersion.objects.filter(pk=1).first()
-    return (row.number, row.changed_at) if row else (0, None)
-
-
 class ContentVersionCollector:
     """The published guidance's version and how long ago it changed, read when Prometheus
     scrapes (from the database, which keeps both)."""
 
     def collect(self):
         try:
-            number, changed_at = content_version()
+            row = ContentVersion.objects.filter(pk=1).first()
         except Exception:  # a scrape must still answer while the database is down
             logger.warning(
                 "content version not measured: the database did not answer", exc_info=True
             )
             return
-        version = GaugeMetricFamily(
-            "eidguide_content_version", "The published guidance's version (one up each edit)."
+        yield GaugeMetricFamily(
+            "eidguide_content_version",
+            "The published guidance's version (one up each edit).",
+            value=row.number if row else 0,
         )
-        version.add_metric([], number)
-        yield version
-        if changed_at is None:
+        if row is None or row.changed_at is None:
             return
-        age = GaugeMetricFamily(
+        yield GaugeMetricFamily(
             "eidguide_content_version_age_seconds",
             "Seconds since the published guidance (the content version) last changed.",
+            value=(datetime.now(UTC) - row.changed_at).total_seconds(),
         )
-        age.add_metric([], (datetime.now(UTC) - changed_at).total_seconds())
-        yield age
-        changed = GaugeMetricFamily(
+        yield GaugeMetricFamily(
             "eidguide_content_last_changed_timestamp_seconds",
             "When the published guidance last changed (Unix time).",
+            value=row.changed_at.timestamp(),
         )
-        changed.add_metric([], changed_at.timestamp())
-        yield changed
-
-
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """The metrics of all this instance's workers, in Prometheus' text format."""
-    return HttpResponse(
-        metrics.exposition(ContentVersionCollector()), content_type=metrics.CONTENT_TYPE
-    )
 
 
 class ObservabilityMiddleware:
@@ -101,9 +78,6 @@ class ObservabilityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.metrics_enabled = settings.METRICS_ENABLED
-        # Labelled series looked up once: prometheus-client's labels() is the costly part.
-        self.counters: dict[tuple[str, str, str], object] = {}
-        self.histograms: dict[str, object] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.META.get("HTTP_X_REQUEST_ID")
@@ -114,9 +88,10 @@ class ObservabilityMiddleware:
                 request.path_info == METRICS_PATH
                 and self.metrics_enabled
                 and request.method in ("GET", "HEAD")
-                and not came_through_proxy(request)
+                and not any(request.META.get(header) for header in PROXY_HEADERS)
             ):
-                response = metrics_view(request)
+                exposition = metrics.exposition(ContentVersionCollector())
+                response = HttpResponse(exposition, content_type=CONTENT_TYPE_LATEST)
             else:
                 response = self.measured(request)
             # An id the app made is answered, so the client can quote it. One the edge sent is
@@ -129,30 +104,23 @@ class ObservabilityMiddleware:
             current_request_id.reset(token)
 
     def measured(self, request: HttpRequest) -> HttpResponse:
+        """The app's answer, timed and counted by view, method and status."""
         start = time.perf_counter()
         response = self.get_response(request)
         view = view_name(request)
-        histogram = self.histograms.get(view)
-        if histogram is None:
-            histogram = self.histograms[view] = metrics.LATENCY.labels(view)
-        histogram.observe(time.perf_counter() - start)
-        key = (
-            view,
-            request.method if request.method in METHODS else "other",
-            str(response.status_code),
-        )
-        counter = self.counters.get(key)
-        if counter is None:
-            counter = self.counters[key] = metrics.REQUESTS.labels(*key)
-        counter.inc()
+        metrics.LATENCY.labels(view).observe(time.perf_counter() - start)
+        method = request.method if request.method in METHODS else "other"
+        metrics.REQUESTS.labels(view, method, str(response.status_code)).inc()
         return response
 
 
 @receiver(user_login_failed, dispatch_uid="eidguide.metrics.login_failed")
-def count_login_failure(sender, **kwargs) -> None:
+def count_login_failure(**kwargs) -> None:
+    """Counts a failed admin login (the signal's arguments are not needed)."""
     metrics.LOGIN_FAILURES.inc()
 
 
 @receiver(user_locked_out, dispatch_uid="eidguide.metrics.locked_out")
-def count_lockout(sender, **kwargs) -> None:
+def count_lockout(**kwargs) -> None:
+    """Counts a login django-axes refused."""
     metrics.LOCKOUTS.inc()

@@ -1,4 +1,4 @@
-"""The public contract of URLs (SPEC.md, "URLs")."""
+"""Every address the site answers (the table in README.md lists the public ones)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin

@@ -62,14 +62,8 @@ def lines(text: str) -> list[str]:
 
 
 class ContentVersion(models.Model):
-    """The version of everything published, kept by the database itself.
-
-    One row. A trigger on every content table (``guidance.publishing.triggers``, installed by
-    migrations) adds one to ``number`` and stamps ``changed_at`` in the same transaction as any
-    insert, update or delete: admin saves, requirement links, ``QuerySet.update``,
-    ``bulk_create``, data migrations and raw SQL alike. No write can change the content without
-    changing its version.
-    """
+    """The version of the content: one row, which a trigger on every content table
+    (``guidance.publishing.triggers``) bumps in the same transaction as any write."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     number = models.BigIntegerField(default=0)
@@ -91,13 +85,8 @@ def a_review_interval_from_today() -> date:
 
 
 class Scheduled(models.Model):
-    """When a row goes live, and when its facts were and must next be checked against the source.
-
-    Every content row has these: ``publish_from`` hides it from citizens until that moment;
-    ``last_reviewed_on`` is set by an explicit "mark as reviewed" (not by any save), with the
-    fingerprint of the official page's text as it was then, so that ``check_content`` can tell
-    when the page has changed since.
-    """
+    """When a row goes live, and when its facts were and must next be checked against the source
+    (set only by "Mark as reviewed", ``guidance.publishing.source_check``)."""
 
     publish_from = models.DateTimeField(
         _("publish from"),
@@ -348,8 +337,7 @@ class EnrollmentOption(ContentModel):
 
     @cached_property
     def needs(self) -> tuple[Requirement, ...]:
-        """The requirements shown with this way: every stored one, unless the published
-        content (``guidance.rules.published``) set those live at its moment."""
+        """The requirements shown with this way (``guidance.rules.published`` sets those live)."""
         return tuple(self.requirements.all())
 
     @property
@@ -397,11 +385,8 @@ class SelfService(ContentModel):
 
 
 class ChangeNote(models.Model):
-    """A public note on a change that is not minor: listed on the updates page and in the feeds.
-
-    ``published_at`` is when citizens can see it: the moment the change went live (the save, or the
-    row's "publish from"). Minor changes (a typo) get no note.
-    """
+    """A public note on a change that is not minor (a typo gets none), on the updates page and in
+    the feed from ``published_at``: when the change went live."""
 
     published_at = models.DateTimeField(_("live from"))
     note_en = models.TextField(_("note (English)"))

@@ -1,11 +1,5 @@
-"""The milestones as a calendar feed to subscribe to (RFC 5545, with RFC 7986's calendar names).
-
-One feed per audience and language: its address says both (``?audience=business&lang=da``), so
-its body depends on the address alone and the response varies on nothing else. There is no
-METHOD: a feed to subscribe to is not an iTIP message (RFC 5546), and PUBLISH would require an
-ORGANIZER. Each event's UID comes from what the milestone *is* (audience and status), not from a
-row number or its date, so an edited, moved, or deleted and re-created milestone stays one event
-in subscribers' calendars.
+"""The milestones as a calendar feed to subscribe to (RFC 5545, with RFC 7986's names): one feed
+per audience and language, each named by its address alone (``?audience=business&lang=da``).
 """
 
 from datetime import timedelta
@@ -31,19 +25,12 @@ from guidance.rules.vocabulary import languages
 from guidance.snapshot import content_for
 
 
-def feed_query(audience: str, language: str) -> str:
-    """The query string of the feed for an audience and language."""
+def feed_urls(request: HttpRequest, audience: str, language: str) -> dict[str, str]:
+    """The feed's addresses: ``https`` to download or paste, ``webcal`` to subscribe."""
     query = {"lang": language}
     if audience != Audience.CITIZEN:
         query = {"audience": audience, **query}
-    return urlencode(query)
-
-
-def feed_urls(request: HttpRequest, audience: str, language: str) -> dict[str, str]:
-    """The feed's addresses: ``https`` to download or paste, ``webcal`` to subscribe."""
-    url = request.build_absolute_uri(
-        f"{reverse('milestones-ics')}?{feed_query(audience, language)}"
-    )
+    url = request.build_absolute_uri(f"{reverse('milestones-ics')}?{urlencode(query)}")
     return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
 
 
@@ -76,8 +63,9 @@ def calendar_texts(audience: str) -> tuple[str, str]:
 
 
 def uids(milestones: list[Milestone]) -> dict[int, str]:
-    """Stable UIDs: ``<audience>-<status>@<SITE_DOMAIN>``; should staff ever give one audience
-    two milestones with the same status, the later ones add their date to stay unique."""
+    """UIDs from what a milestone is, ``milestone-<audience>-<status>@<SITE_DOMAIN>``, so an
+    edited, moved, or deleted and re-created milestone stays one event in subscribers' calendars;
+    a second milestone of one audience with the same status adds its date to stay unique."""
     seen: set[str] = set()
     result = {}
     for milestone in milestones:
@@ -113,6 +101,7 @@ def milestones_calendar(request: HttpRequest, audience: str) -> Calendar:
     """The calendar of one audience's milestones, in the active language."""
     name, description = calendar_texts(audience)
     refresh = vDuration.from_ical(settings.CALENDAR_REFRESH_INTERVAL)
+    # No METHOD: a feed to subscribe to is not an iTIP message (RFC 5546).
     calendar = Calendar()
     calendar.add("prodid", "-//eID guide//NemID milestones//EN")
     calendar.add("version", "2.0")

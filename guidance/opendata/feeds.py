@@ -1,9 +1,5 @@
 """The public change notes: the updates page, and the same notes as an Atom feed per language.
-
-Both show only the notes live now (``current_content().notes``, newest first): a note scheduled
-for later appears at its moment, in the page and the feed alike. Each entry's id is a tag URI
-(RFC 4151) made of the site's domain, the day the note was written, the feed's language and the
-note's number, so it never changes when staff correct the note's text or its moment.
+Both show the notes live now, newest first: a note scheduled for later appears at its moment.
 """
 
 from django.conf import settings
@@ -31,12 +27,6 @@ TITLE_LENGTH = 100
 def feed_language() -> str:
     """The feed's language: the one its address starts with."""
     return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def entry_id(note: ChangeNote, language: str) -> str:
-    """A stable id for one note in one language's feed: the same whatever staff edit later."""
-    written = timezone.localdate(note.created_at).isoformat()
-    return f"tag:{settings.SITE_DOMAIN},{written}:updates/{language}/{note.pk}"
 
 
 class UpdatesFeed(Feed):
@@ -83,7 +73,10 @@ class UpdatesFeed(Feed):
         return f"{reverse('updates')}#update-{note.pk}"
 
     def item_guid(self, note: ChangeNote) -> str:
-        return entry_id(note, feed_language())
+        """A tag URI (RFC 4151) from the day the note was written, the feed's language and the
+        note's number: the same whatever staff later edit in the note."""
+        written = timezone.localdate(note.created_at).isoformat()
+        return f"tag:{settings.SITE_DOMAIN},{written}:updates/{feed_language()}/{note.pk}"
 
     def item_pubdate(self, note: ChangeNote):
         return note.published_at

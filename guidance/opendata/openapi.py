@@ -1,11 +1,11 @@
-"""The OpenAPI 3.1 description of /api/v1. Tests validate it (openapi-spec-validator), run the API
-against it (schemathesis) and generate a client from it.
+"""The OpenAPI 3.1 document that describes /api/v1, served at /api/v1/openapi.json.
 
-Every enum comes from the models' TextChoices and settings.LANGUAGES, the date pattern from the
-date range (guidance.rules.vocabulary): nothing here is a copy of the vocabulary.
+Its enums come from the vocabulary (guidance.rules.vocabulary) and its date pattern from the date
+range, so nothing here is a copy of them.
 """
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +25,9 @@ TAGS = {
     "status": "NemID's status on a date, and what to do.",
     "milestones": "The milestones of NemID's phase-out.",
 }
+STRING = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+URL = {"type": "string", "format": "uri"}
 
 
 def date_pattern() -> str:
@@ -49,45 +52,41 @@ def nullable(value: dict, description: str = "") -> dict:
     return {**either, "description": description} if description else either
 
 
-def strings(description: str = "") -> dict:
-    value = {"type": "array", "items": {"type": "string"}}
+def array(items: dict, description: str = "") -> dict:
+    value = {"type": "array", "items": items}
     return {**value, "description": description} if description else value
 
 
-def obj(description: str, properties: dict) -> dict:
-    """An object whose every property is always sent (nullable ones may be null)."""
+def obj(description: str, properties: dict, optional: dict | None = None) -> dict:
+    """An object that always sends ``properties`` (nullable ones may be null)."""
     return {
         "type": "object",
         "description": description,
         "required": list(properties),
-        "properties": properties,
+        "properties": {**properties, **(optional or {})},
     }
 
 
-DATE = {"type": "string", "format": "date"}
-URL = {"type": "string", "format": "uri"}
+def choice(values: list[str], description: str) -> dict:
+    return {"type": "string", "enum": values, "description": description}
 
 
 def what_applies(day: str) -> dict:
-    """The parts an answer about the asked date and its "now" part share, described for
-    ``day``."""
+    """The fields an answer about the asked date and its "now" part share, seen ``day``."""
     return {
         "nemid": schema("NemIDOnDate"),
         "next_milestone": nullable(
             schema("NextMilestone"), f"The next change of status, seen {day}."
         ),
-        "actions": strings(f"What to do {day}, one action an item."),
-        "enrollment_options": {
-            "type": "array",
-            "items": schema("EnrollmentOption"),
-            "description": f"The ways to get MitID open {day} that suit the visitor.",
-        },
-        "unsuitable_options": {
-            "type": "array",
-            "items": schema("UnsuitableOption"),
-            "description": f"The ways open {day} that need something the visitor lacks.",
-        },
-        "self_services": strings("Self-services that need MitID (citizens only)."),
+        "actions": array(STRING, f"What to do {day}, one action an item."),
+        "enrollment_options": array(
+            schema("EnrollmentOption"), f"The ways to get MitID open {day} that suit the visitor."
+        ),
+        "unsuitable_options": array(
+            schema("UnsuitableOption"),
+            f"The ways open {day} that need something the visitor lacks.",
+        ),
+        "self_services": array(STRING, "Self-services that need MitID (citizens only)."),
     }
 
 
@@ -98,44 +97,28 @@ def schemas() -> dict:
         "audience": schema("Audience"),
         "status": schema("NemIDStatus"),
         "status_label": {"type": "string", "description": "The status, for people."},
-        "title": {"type": "string"},
-        "summary": {"type": "string"},
-        "what_to_do": strings("One action an item."),
+        "title": STRING,
+        "summary": STRING,
+        "what_to_do": array(STRING, "One action an item."),
         "date_note": nullable({"type": "string", "description": "When the day is not exact."}),
         "source_url": nullable({**URL, "description": "The official page the fact is from."}),
         "url": {**URL, "description": "The advice page for this day."},
     }
     return {
-        "Audience": {
-            "type": "string",
-            "enum": audiences(),
-            "description": "Who is asking: a person, or a company using NemID for business.",
-        },
-        "AudienceParameter": {
-            "type": "string",
-            "enum": [*audiences(), NOT_GIVEN],
-            "description": "An audience, or empty for the default.",
-        },
-        "NemIDStatus": {
-            "type": "string",
-            "enum": statuses(),
-            "description": "NemID's status, in the order the phase-out passes through them.",
-        },
-        "Language": {
-            "type": "string",
-            "enum": languages(),
-            "description": "The language of labels and texts.",
-        },
-        "LanguageParameter": {
-            "type": "string",
-            "enum": [*languages(), NOT_GIVEN],
-            "description": "A language, or empty for Accept-Language.",
-        },
-        "YesNoParameter": {
-            "type": "string",
-            "enum": [*ANSWERS, NOT_GIVEN],
-            "description": "Yes, no, or empty for not saying.",
-        },
+        "Audience": choice(
+            audiences(), "Who is asking: a person, or a company using NemID for business."
+        ),
+        "AudienceParameter": choice(
+            [*audiences(), NOT_GIVEN], "An audience, or empty for the default."
+        ),
+        "NemIDStatus": choice(
+            statuses(), "NemID's status, in the order the phase-out passes through them."
+        ),
+        "Language": choice(languages(), "The language of labels and texts."),
+        "LanguageParameter": choice(
+            [*languages(), NOT_GIVEN], "A language, or empty for Accept-Language."
+        ),
+        "YesNoParameter": choice([*ANSWERS, NOT_GIVEN], "Yes, no, or empty for not saying."),
         "Milestone": obj("A day from which NemID has a new status for one audience.", milestone),
         "MilestoneOnDate": obj(
             "A milestone, and whether it has passed on the asked date.",
@@ -146,23 +129,23 @@ def schemas() -> dict:
             {
                 "status": schema("NemIDStatus"),
                 "label": {"type": "string", "description": "The status, for people."},
-                "summary": {"type": "string"},
+                "summary": STRING,
                 "since": nullable({**DATE, "description": "The day the status began."}),
             },
         ),
         "NextMilestone": obj(
             "The next change of status after the date.",
-            {"date": DATE, "status": schema("NemIDStatus"), "title": {"type": "string"}},
+            {"date": DATE, "status": schema("NemIDStatus"), "title": STRING},
         ),
         "EnrollmentOption": obj(
             "A way to get MitID.",
             {
-                "slug": {"type": "string"},
-                "name": {"type": "string"},
-                "summary": {"type": "string"},
-                "steps": strings("One step an item."),
-                "requirements": strings("What the visitor needs, for people."),
-                "requirement_codes": strings("What the visitor needs, as codes."),
+                "slug": STRING,
+                "name": STRING,
+                "summary": STRING,
+                "steps": array(STRING, "One step an item."),
+                "requirements": array(STRING, "What the visitor needs, for people."),
+                "requirement_codes": array(STRING, "What the visitor needs, as codes."),
                 "available_from": nullable(DATE),
                 "available_until": nullable(DATE),
                 "url": nullable(URL),
@@ -171,10 +154,10 @@ def schemas() -> dict:
         "UnsuitableOption": obj(
             "A way to get MitID that needs something the visitor said they lack.",
             {
-                "slug": {"type": "string"},
-                "name": {"type": "string"},
-                "missing": strings("What is missing, for people."),
-                "missing_codes": strings("What is missing, as codes."),
+                "slug": STRING,
+                "name": STRING,
+                "missing": array(STRING, "What is missing, for people."),
+                "missing_codes": array(STRING, "What is missing, as codes."),
             },
         ),
         "Situation": obj(
@@ -193,7 +176,7 @@ def schemas() -> dict:
                 "is_today": {"type": "boolean", "description": "No date was given."},
                 "audience": schema("Audience"),
                 **what_applies("on the asked date"),
-                "milestones": {"type": "array", "items": schema("MilestoneOnDate")},
+                "milestones": array(schema("MilestoneOnDate")),
                 "url": {**URL, "description": "The advice page for this answer."},
                 "today": {**DATE, "description": "Today in Europe/Copenhagen."},
                 "is_past": {
@@ -223,7 +206,7 @@ def schemas() -> dict:
             {
                 "lang": schema("Language"),
                 "audience": nullable(schema("Audience")),
-                "milestones": {"type": "array", "items": schema("Milestone")},
+                "milestones": array(schema("Milestone")),
             },
         ),
         "AcceptedDates": obj(
@@ -232,19 +215,17 @@ def schemas() -> dict:
                 # Plain strings, not an enum: generators name enum members after their
                 # letters, and DD-MM-YYYY and DD/MM/YYYY would collide.
                 "forms": {
-                    **strings("The forms a date may be written in."),
+                    **array(STRING, "The forms a date may be written in."),
                     "examples": [DATE_FORMS],
                 },
                 "from": DATE,
                 "to": DATE,
-                "hint": {"type": "string"},
+                "hint": STRING,
             },
         ),
-        "Error": {
-            "type": "object",
-            "description": "What went wrong. Every error under /api/ has this shape.",
-            "required": ["error", "status", "field", "errors"],
-            "properties": {
+        "Error": obj(
+            "What went wrong. Every error under /api/ has this shape.",
+            {
                 "error": {"type": "string", "description": "What is wrong, for people."},
                 "status": {"type": "integer", "description": "The HTTP status code."},
                 "field": nullable(
@@ -253,168 +234,156 @@ def schemas() -> dict:
                 "errors": {
                     "type": "object",
                     "description": "Every wrong parameter, with its messages.",
-                    "additionalProperties": strings(),
+                    "additionalProperties": array(STRING),
                 },
-                "accepted": schema("AcceptedDates"),
             },
-        },
+            optional={"accepted": schema("AcceptedDates")},
+        ),
+    }
+
+
+def parameter(name: str, description: str, value: dict, where: str = "query") -> dict:
+    """An optional parameter: every one the API reads may be left out."""
+    return {
+        "name": name,
+        "in": where,
+        "required": False,
+        "description": description,
+        "schema": value,
     }
 
 
 def parameters() -> dict:
+    """The component parameters, by the names the operations list them with."""
     first, last = FIRST_DATE.isoformat(), LAST_DATE.isoformat()
     return {
         "date": {
-            "name": "date",
-            "in": "query",
-            "required": False,
-            "description": (
+            **parameter(
+                "date",
                 f"The day to answer for: {DATE_FORMS[0]}, or day first as "
                 f"{', '.join(DATE_FORMS[1:-1])} or {DATE_FORMS[-1]}, from {first} to {last}. "
                 "Default: today in Europe/Copenhagen. A day the calendar does not have "
-                "(30 February) gets a 400 that says so."
+                "(30 February) gets a 400 that says so.",
+                {"type": "string", "maxLength": 40, "pattern": date_pattern()},
             ),
-            "schema": {"type": "string", "maxLength": 40, "pattern": date_pattern()},
             "example": "2023-07-01",
         },
-        "audience": {
-            "name": "audience",
-            "in": "query",
-            "required": False,
-            "description": f"Who is asking. Default: {audiences()[0]}.",
-            "schema": schema("AudienceParameter"),
-        },
-        "audience_filter": {
-            "name": "audience",
-            "in": "query",
-            "required": False,
-            "description": "Only this audience's milestones. Default: every audience.",
-            "schema": schema("AudienceParameter"),
-        },
-        "passport": {
-            "name": "passport",
-            "in": "query",
-            "required": False,
-            "description": (
-                "Whether the visitor has a Danish passport; narrows the ways to get MitID."
-            ),
-            "schema": schema("YesNoParameter"),
-        },
-        "smartphone": {
-            "name": "smartphone",
-            "in": "query",
-            "required": False,
-            "description": "Whether the visitor has a smartphone; narrows the ways to get MitID.",
-            "schema": schema("YesNoParameter"),
-        },
-        "lang": {
-            "name": "lang",
-            "in": "query",
-            "required": False,
-            "description": (
-                "Language of labels, texts and error messages. Default: by Accept-Language "
-                f"(never a cookie), else {languages()[0]}."
-            ),
-            "schema": schema("LanguageParameter"),
-        },
-        "if_none_match": {
-            "name": "If-None-Match",
-            "in": "header",
-            "required": False,
-            "description": "ETags the client holds (weak comparison): 304 when one still matches.",
-            "schema": {"type": "string"},
-        },
-        "if_modified_since": {
-            "name": "If-Modified-Since",
-            "in": "header",
-            "required": False,
-            "description": "An HTTP date: 304 when the content has not changed since.",
-            "schema": {"type": "string"},
-        },
+        "audience": parameter(
+            "audience", f"Who is asking. Default: {audiences()[0]}.", schema("AudienceParameter")
+        ),
+        "audience_filter": parameter(
+            "audience",
+            "Only this audience's milestones. Default: every audience.",
+            schema("AudienceParameter"),
+        ),
+        "passport": parameter(
+            "passport",
+            "Whether the visitor has a Danish passport; narrows the ways to get MitID.",
+            schema("YesNoParameter"),
+        ),
+        "smartphone": parameter(
+            "smartphone",
+            "Whether the visitor has a smartphone; narrows the ways to get MitID.",
+            schema("YesNoParameter"),
+        ),
+        "lang": parameter(
+            "lang",
+            "Language of labels, texts and error messages. Default: by Accept-Language "
+            f"(never a cookie), else {languages()[0]}.",
+            schema("LanguageParameter"),
+        ),
+        "if_none_match": parameter(
+            "If-None-Match",
+            "ETags the client holds (weak comparison): 304 when one still matches.",
+            STRING,
+            "header",
+        ),
+        "if_modified_since": parameter(
+            "If-Modified-Since",
+            "An HTTP date: 304 when the content has not changed since.",
+            STRING,
+            "header",
+        ),
     }
 
 
-def header(description: str, value: dict | None = None) -> dict:
-    return {"description": description, "schema": value or {"type": "string"}}
+def header(description: str, const: str | None = None) -> dict:
+    """A response header: a string, or always ``const``."""
+    return {"description": description, "schema": {**STRING, "const": const} if const else STRING}
 
 
+# Keyed by the HTTP name; the component's name is the same without hyphens.
 HEADERS = {
-    "AccessControlAllowOrigin": header(
-        "Every origin may read the answer.", {"type": "string", "const": "*"}
+    "Access-Control-Allow-Origin": header("Every origin may read the answer.", "*"),
+    "Access-Control-Expose-Headers": header(
+        "Headers a browser script may read: ETag, Last-Modified."
     ),
-    "AccessControlExposeHeaders": header("Headers a browser script may read: ETag, Last-Modified."),
     "ETag": header("The answer's version; send it back as If-None-Match."),
-    "LastModified": header("When the content last changed (an HTTP date)."),
-    "CacheControl": header("Keep the answer, but ask again each time (with If-None-Match)."),
-    "ContentLanguage": header("The answer's language."),
+    "Last-Modified": header("When the content last changed (an HTTP date)."),
+    "Cache-Control": header("Keep the answer, but ask again each time (with If-None-Match)."),
+    "Content-Language": header("The answer's language."),
     "Vary": header("Accept-Language when the language was not given with ?lang=."),
-    "Allow": header(
-        "The methods this address answers.", {"type": "string", "const": "GET, HEAD, OPTIONS"}
+    "Allow": header("The methods this address answers.", "GET, HEAD, OPTIONS"),
+    "Retry-After": header("Seconds to wait before asking again."),
+    "Access-Control-Allow-Methods": header(
+        "The methods a script on another origin may use.", "GET, HEAD"
     ),
-    "RetryAfter": header("Seconds to wait before asking again."),
-    "AccessControlAllowMethods": header(
-        "The methods a script on another origin may use.", {"type": "string", "const": "GET, HEAD"}
-    ),
-    "AccessControlAllowHeaders": header(
+    "Access-Control-Allow-Headers": header(
         "The request headers a script on another origin may send.",
-        {"type": "string", "const": "If-None-Match, If-Modified-Since"},
+        "If-None-Match, If-Modified-Since",
     ),
-    "AccessControlMaxAge": header(
-        "Seconds a browser may keep this preflight answer.", {"type": "string"}
-    ),
+    "Access-Control-Max-Age": header("Seconds a browser may keep this preflight answer."),
 }
 
+
+def headers(*names: str) -> dict:
+    """References to the component headers of these HTTP names."""
+    return {name: ref("headers", name.replace("-", "")) for name in names}
+
+
+CORS_HEADERS = headers("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+CACHE_HEADERS = headers("ETag", "Last-Modified", "Cache-Control", "Vary")
+# Every error, by status: the response's name and what it means.
 ERRORS = {
-    "BadRequest": "A parameter is wrong (or there are too many); the body says which and why.",
-    "NotFound": "There is nothing at this address.",
-    "MethodNotAllowed": "Only GET and HEAD (and OPTIONS for CORS preflight) are answered.",
-    "URITooLong": "The address is too long.",
-    "TooManyRequests": "Too many requests from this address; sent by the edge. Slow down.",
-    "HeaderFieldsTooLarge": "A request header is too long.",
-    "InternalServerError": "Something failed on our side; the body is still JSON.",
+    "400": (
+        "BadRequest",
+        "A parameter is wrong (or there are too many); the body says which and why.",
+    ),
+    "404": ("NotFound", "There is nothing at this address."),
+    "405": ("MethodNotAllowed", "Only GET and HEAD (and OPTIONS for CORS preflight) are answered."),
+    "414": ("URITooLong", "The address is too long."),
+    "429": ("TooManyRequests", "Too many requests from this address; sent by the edge. Slow down."),
+    "431": ("HeaderFieldsTooLarge", "A request header is too long."),
+    "500": ("InternalServerError", "Something failed on our side; the body is still JSON."),
 }
-ERROR_STATUSES = {
-    "400": "BadRequest",
-    "404": "NotFound",
-    "405": "MethodNotAllowed",
-    "414": "URITooLong",
-    "429": "TooManyRequests",
-    "431": "HeaderFieldsTooLarge",
-    "500": "InternalServerError",
-}
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
-    "Access-Control-Expose-Headers": ref("headers", "AccessControlExposeHeaders"),
-}
-CACHE_HEADERS = {
-    "ETag": ref("headers", "ETag"),
-    "Last-Modified": ref("headers", "LastModified"),
-    "Cache-Control": ref("headers", "CacheControl"),
-    "Vary": ref("headers", "Vary"),
-}
+ERROR_HEADERS = {"MethodNotAllowed": headers("Allow"), "TooManyRequests": headers("Retry-After")}
+
+
+def error_refs(statuses: Iterable[str] = ERRORS) -> dict:
+    """The error responses of these statuses (all by default), by reference."""
+    return {status: ref("responses", ERRORS[status][0]) for status in statuses}
 
 
 def responses() -> dict:
-    extra = {"MethodNotAllowed": {"Allow": ref("headers", "Allow")}}
-    extra["TooManyRequests"] = {"Retry-After": ref("headers", "RetryAfter")}
+    """The component responses: every error, the preflight's 204 and the 304."""
     errors = {
         name: {
             "description": description,
-            "headers": {**CORS_HEADERS, **extra.get(name, {})},
+            "headers": {**CORS_HEADERS, **ERROR_HEADERS.get(name, {})},
             "content": {"application/json": {"schema": schema("Error")}},
         }
-        for name, description in ERRORS.items()
+        for name, description in ERRORS.values()
     }
     return {
         **errors,
         "Preflight": {
             "description": "Any origin may GET and HEAD here, sending the conditional headers.",
-            "headers": {
-                "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
-                "Access-Control-Allow-Methods": ref("headers", "AccessControlAllowMethods"),
-                "Access-Control-Allow-Headers": ref("headers", "AccessControlAllowHeaders"),
-                "Access-Control-Max-Age": ref("headers", "AccessControlMaxAge"),
-            },
+            "headers": headers(
+                "Access-Control-Allow-Origin",
+                "Access-Control-Allow-Methods",
+                "Access-Control-Allow-Headers",
+                "Access-Control-Max-Age",
+            ),
         },
         "NotModified": {
             "description": "The client's copy (If-None-Match or If-Modified-Since) is current.",
@@ -442,16 +411,13 @@ def status_examples(server_url: str) -> dict:
 
 
 def answer(schema_name: str, description: str, examples: dict | None = None) -> dict:
+    """A 200 with a JSON body, and the headers every answer carries."""
     media = {"schema": schema(schema_name)}
     if examples:
         media["examples"] = examples
     return {
         "description": description,
-        "headers": {
-            **CORS_HEADERS,
-            **CACHE_HEADERS,
-            "Content-Language": ref("headers", "ContentLanguage"),
-        },
+        "headers": {**CORS_HEADERS, **CACHE_HEADERS, **headers("Content-Language")},
         "content": {"application/json": media},
     }
 
@@ -459,17 +425,14 @@ def answer(schema_name: str, description: str, examples: dict | None = None) -> 
 def operation(
     operation_id: str, tag: str, summary: str, description: str, params: list, ok: dict
 ) -> dict:
+    """A GET: its parameters by name, its 200, the 304 and every error."""
     return {
         "operationId": operation_id,
         "tags": [tag],
         "summary": summary,
         "description": description,
         "parameters": [ref("parameters", name) for name in params],
-        "responses": {
-            "200": ok,
-            "304": ref("responses", "NotModified"),
-            **{status: ref("responses", name) for status, name in ERROR_STATUSES.items()},
-        },
+        "responses": {"200": ok, "304": ref("responses", "NotModified"), **error_refs()},
     }
 
 
@@ -485,16 +448,14 @@ def preflight(operation_id: str, tag: str) -> dict:
         ),
         "responses": {
             "204": ref("responses", "Preflight"),
-            **{
-                status: ref("responses", name)
-                for status, name in ERROR_STATUSES.items()
-                if status in ("414", "429", "431", "500")
-            },
+            # The limits and failures that answer before any method is looked at.
+            **error_refs(["414", "429", "431", "500"]),
         },
     }
 
 
 def info(server_url: str) -> dict:
+    """Title, version, contact and licence (the last two from the settings)."""
     contact = {"name": settings.OPEN_DATA_CONTACT_NAME}
     contact["url"] = settings.OPEN_DATA_CONTACT_URL or f"{server_url.rstrip('/')}/en/api/"
     if settings.OPEN_DATA_CONTACT_EMAIL:
@@ -555,7 +516,7 @@ def openapi_document(server_url: str) -> dict:
         "components": {
             "schemas": schemas(),
             "parameters": parameters(),
-            "headers": HEADERS,
+            "headers": {name.replace("-", ""): value for name, value in HEADERS.items()},
             "responses": responses(),
         },
     }

@@ -1,9 +1,6 @@
-"""Room for the admin's bulk edit, while the public limits stay as they are.
-
-``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (200) protects the public pages; the admin's list of
-self-services sends about three fields a row, so a bulk edit of a few hundred rows needs more.
-This middleware parses form posts to the admin with a higher, still bounded, limit before the CSRF
-check reads them; every other request keeps Django's own parsing and the settings' limit.
+"""Room for the admin's bulk edit: form posts to /admin/ may carry
+``ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields, while every other request keeps Django's parsing
+and ``DATA_UPLOAD_MAX_NUMBER_FIELDS``.
 """
 
 from urllib.parse import parse_qsl
@@ -17,7 +14,8 @@ ADMIN_PREFIX = "/admin/"
 
 
 class AdminFormLimitsMiddleware:
-    """Parses urlencoded POSTs to the admin with ``ADMIN_DATA_UPLOAD_MAX_NUMBER_FIELDS``."""
+    """Parses urlencoded POSTs to the admin, before the CSRF check reads them, with the higher
+    limit (the body's size limit still holds)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,11 +27,13 @@ class AdminFormLimitsMiddleware:
             and request.path.startswith(ADMIN_PREFIX)
             and request.content_type == "application/x-www-form-urlencoded"
         ):
-            request._post = self.parse(request.body)  # the body's size limit still holds
+            # No public API sets a request's field limit: Django reads the setting as it parses.
+            request._post = self.parse(request.body)
             request._files = MultiValueDict()
         return self.get_response(request)
 
     def parse(self, body: bytes) -> QueryDict:
+        """The form's fields, read-only as Django's; TooManyFieldsSent (a 400) past the limit."""
         fields = QueryDict(mutable=True)
         try:
             pairs = parse_qsl(

@@ -1,16 +1,11 @@
-"""Review dates in the admin: "Mark as reviewed", review columns and filter, and the list of rows
-overdue or due within 30 days.
+"""Review dates in the admin: the "Mark as reviewed" action and button, the review columns and
+filter, and /admin/review-due/ (every row overdue or due within 30 days).
 
-``ReviewAdmin`` is a mixin for every content admin (the first base of ``ContentAdmin``). Marking
-as reviewed is an explicit act, never a side effect of a save: a list action and a button on the
-change form (``templates/admin/guidance/change_form_object_tools.html``). Anyone who may change a
-row (Editors and Publishers) may mark it reviewed: it says "I checked this against the official
-page today", which is part of keeping the row current. The rules are in
-``guidance.publishing.source_check``.
+Marking is an explicit act, never a side effect of a save; anyone who may change a row may mark
+it: it says "I checked this against the official page today".
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -87,6 +82,8 @@ def told(request: HttpRequest, reviewed: Reviewed) -> None:
 class ReviewAdmin:
     """Review columns, the "review" filter, the "Mark as reviewed" action and change-form button."""
 
+    actions = ["mark_as_reviewed"]
+
     @admin.display(description=_("Review by"), ordering="review_by")
     def review_due(self, row) -> str:
         state = review_state(row.review_by, today_in_copenhagen())
@@ -115,14 +112,10 @@ class ReviewAdmin:
     def mark_as_reviewed(self, request, queryset):
         told(request, mark_reviewed(queryset, today_in_copenhagen(), request.user))
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        if self.actions is None or IS_POPUP_VAR in request.GET:
-            return actions
-        action = self.get_action("mark_as_reviewed", action_location)
-        if action is not None and self.has_change_permission(request):
-            actions[action.name] = action
-        return actions
+    def row_url(self, row, view: str) -> str:
+        """The address of one of this admin's views (``change``, ``mark_reviewed``) of ``row``."""
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+        return reverse(name, args=[quote(row.pk)], current_app=self.admin_site.name)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_mark_reviewed"
@@ -138,27 +131,15 @@ class ReviewAdmin:
         if not self.has_change_permission(request, row):
             raise PermissionDenied
         told(request, mark_reviewed([row], today_in_copenhagen(), request.user))
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(
-            reverse(
-                f"admin:{info[0]}_{info[1]}_change",
-                args=[quote(row.pk)],
-                current_app=self.admin_site.name,
-            )
-        )
+        return HttpResponseRedirect(self.row_url(row, "change"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         row = self.get_object(request, object_id)
         if row is not None:
-            info = self.opts.app_label, self.opts.model_name
             extra_context = {
                 **(extra_context or {}),
                 "review": {
-                    "url": reverse(
-                        f"admin:{info[0]}_{info[1]}_mark_reviewed",
-                        args=[quote(row.pk)],
-                        current_app=self.admin_site.name,
-                    ),
+                    "url": self.row_url(row, "mark_reviewed"),
                     "may_mark": self.has_change_permission(request, row),
                     "official_url": official_url(row),
                 },

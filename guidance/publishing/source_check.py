@@ -1,23 +1,6 @@
-"""Are the facts still current? Review dates, and the official pages they were checked against.
-
-Every content row keeps when it was last reviewed, when it must be reviewed again, and (for rows
-with an official link) a fingerprint of that page's text as it was at the review. This module
-answers, for the admin's "Mark as reviewed" and for ``manage.py check_content`` alike:
-
-- what a row's official link is (``official_url``);
-- what the page at a link says now, as a fingerprint (``fetch_fingerprint``): SHA-256 of the
-  page's visible text, scripts and styles dropped and whitespace collapsed, so that a change of
-  markup, tracking code or indentation does not count, but a changed word does;
-- which rows are overdue or due soon (``review_state``, ``rows_to_review``);
-- what is wrong today (``problems``): overdue rows, links that do not answer, pages that changed
-  since the review, and linked rows with no fingerprint to compare with.
-
-The text is read with the standard library's ``html.parser``: it is the parser Python ships,
-tolerant of broken markup, and good enough to collect text; a fingerprint only has to be computed
-the same way at the review and at the check, not to build a faithful DOM. The page is fetched with
-``urllib.request`` for the same reason (no new runtime dependency for a GET with a timeout); it
-follows redirects, and any HTTP status from 400 up, a timeout or a connection error counts as
-"does not answer".
+"""Are the facts still current? Review dates, and fingerprints of the official pages they were
+checked against: what the admin's "Mark as reviewed" records and ``manage.py check_content``
+compares.
 """
 
 import hashlib
@@ -51,6 +34,8 @@ class SourceUnavailable(Exception):
     """The official page did not answer; the message says how (timeout, refused, HTTP 404, ...)."""
 
 
+# The standard library's parser and urllib are enough: a fingerprint only has to be computed the
+# same way at the review and at the check, not to build a faithful DOM.
 class VisibleText(HTMLParser):
     """Collects the text a reader sees: everything outside script, style, template and head."""
 
@@ -72,21 +57,19 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    """The page's visible text, whitespace collapsed to single spaces."""
+def fingerprint(html: str) -> str:
+    """SHA-256 (hex) of the page's visible text, whitespace collapsed: the same for the same
+    words, whatever the markup, scripts or indentation."""
     parser = VisibleText()
     parser.feed(html)
     parser.close()
-    return " ".join(" ".join(parser.parts).split())
+    text = " ".join(" ".join(parser.parts).split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def fingerprint(html: str) -> str:
-    """SHA-256 (hex) of the page's visible text: the same for the same words, whatever markup."""
-    return hashlib.sha256(visible_text(html).encode("utf-8")).hexdigest()
-
-
-def fetch_page(url: str, timeout: float | None = None) -> str:
-    """The HTML at ``url`` (redirects followed); SourceUnavailable when it does not answer."""
+def fetch_fingerprint(url: str, timeout: float | None = None) -> str:
+    """The fingerprint of the page at ``url`` now (redirects followed); SourceUnavailable when it
+    does not answer (an HTTP status from 400 up, a timeout, a connection error)."""
     timeout = settings.SOURCE_CHECK_TIMEOUT if timeout is None else timeout
     request = urllib.request.Request(  # noqa: S310  (http and https only: see official_url)
         url,
@@ -105,23 +88,17 @@ def fetch_page(url: str, timeout: float | None = None) -> str:
         raise SourceUnavailable(str(error.reason)) from error
     except http.client.HTTPException as error:  # not HTTP at all, or a broken answer
         raise SourceUnavailable(f"invalid HTTP answer: {type(error).__name__}") from error
-    except (TimeoutError, OSError, ValueError) as error:
+    except (OSError, ValueError) as error:  # timeouts and refused connections are OSErrors
         raise SourceUnavailable(str(error) or type(error).__name__) from error
     try:
-        return body.decode(charset, errors="replace")
+        html = body.decode(charset, errors="replace")
     except LookupError:  # a charset Python does not know
-        return body.decode("utf-8", errors="replace")
-
-
-def fetch_fingerprint(url: str, timeout: float | None = None) -> str:
-    """The fingerprint of the page at ``url`` now; SourceUnavailable when it does not answer."""
-    return fingerprint(fetch_page(url, timeout))
+        html = body.decode("utf-8", errors="replace")
+    return fingerprint(html)
 
 
 def official_url(row: models.Model) -> str:
-    """The official page a row's facts come from ("" when the row has no link).
-
-    Only http and https links count: a link of any other scheme is not fetched."""
+    """The official page a row's facts come from: its http or https link, else ""."""
     url = getattr(row, "source_url", None) or getattr(row, "url", None) or ""
     return url if url.startswith(("https://", "http://")) else ""
 
@@ -177,17 +154,6 @@ def rows_to_review(today: date) -> list[models.Model]:
     return sorted(rows, key=lambda row: (row.review_by, row._meta.model_name, row.pk))
 
 
-def admin_url(row: models.Model) -> str:
-    """The absolute address of the row's admin change page, on the site's domain."""
-    path = reverse(f"admin:{row._meta.app_label}_{row._meta.model_name}_change", args=[row.pk])
-    return f"https://{settings.SITE_DOMAIN}{path}"
-
-
-def described(row: models.Model) -> str:
-    """The row as a problem line names it: kind, id and its own name."""
-    return f"{row._meta.model_name} {row.pk} “{row}”"
-
-
 @dataclass(frozen=True)
 class Problem:
     """One reason the content needs attention: one line naming the row and where to fix it."""
@@ -197,7 +163,11 @@ class Problem:
     detail: str
 
     def __str__(self) -> str:
-        return f"{self.kind.upper()}: {described(self.row)}: {self.detail} {admin_url(self.row)}"
+        """The line: kind, the row (model, id, name), what to do, and its admin page."""
+        opts = self.row._meta
+        admin = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.row.pk])
+        row = f"{opts.model_name} {self.row.pk} “{self.row}”"
+        return f"{self.kind.upper()}: {row}: {self.detail} https://{settings.SITE_DOMAIN}{admin}"
 
 
 def overdue_problems(rows: Iterable[models.Model], today: date) -> Iterator[Problem]:
@@ -267,13 +237,9 @@ class Reviewed:
 
 
 def mark_reviewed(rows: Iterable[models.Model], today: date, user=None) -> Reviewed:
-    """Record that someone checked ``rows`` against the official source today: last reviewed
-    today, review again in a year (editable afterwards), and each linked page's fingerprint as it
-    is now.
-
-    A link that does not answer still marks the row reviewed (the person checked it), but with no
-    fingerprint: ``check_content`` then says so, rather than comparing with an older page. The
-    pages are fetched first, each once; the rows are then saved together (with their history)."""
+    """Record that someone checked ``rows`` against the official source today: reviewed today,
+    due again in a year, and each linked page's fingerprint now (none when it does not answer:
+    the person still checked the row, and ``check_content`` then says it has no fingerprint)."""
     rows = list(rows)
     fingerprints: dict[str, str] = {}
     unreachable: dict[str, str] = {}

@@ -1,15 +1,12 @@
-"""Database triggers that keep the content version (``ContentVersion``) in step with the content.
-
-Every content table gets a trigger that bumps the version in the same transaction as the change,
-whatever made it: the admin, a many-to-many link, ``QuerySet.update``, ``bulk_create``, a data
-migration or raw SQL. Migrations call ``install`` for each new content table (the test
-``test_every_content_table_bumps_the_version`` fails for a table without one); keep these functions
-compatible with the migrations that already call them.
+"""The database triggers that bump the content version (``ContentVersion``) in the same
+transaction as any write to a content table, whatever makes it. Migrations call ``install`` for
+each new content table: keep these functions compatible with the migrations that call them.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 VERSION_TABLE = "guidance_contentversion"
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 POSTGRES_FUNCTION = """
@@ -25,8 +22,8 @@ $$ LANGUAGE plpgsql;
 
 
 def trigger_names(table: str) -> list[str]:
-    """The names of the triggers that guard ``table``."""
-    return [f"{table}_content_{event.lower()}" for event in ("INSERT", "UPDATE", "DELETE")]
+    """The SQLite triggers that guard ``table``, one for each of EVENTS."""
+    return [f"{table}_content_{event.lower()}" for event in EVENTS]
 
 
 def install(schema_editor, tables: list[str]) -> None:
@@ -43,8 +40,7 @@ def install(schema_editor, tables: list[str]) -> None:
             )
     elif vendor == "sqlite":
         for table in tables:
-            events = ("INSERT", "UPDATE", "DELETE")
-            for name, event in zip(trigger_names(table), events, strict=True):
+            for name, event in zip(trigger_names(table), EVENTS, strict=True):
                 schema_editor.execute(
                     f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "  # noqa: S608
                     f"INSERT INTO {VERSION_TABLE} (id, number, changed_at) "

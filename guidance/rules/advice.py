@@ -1,14 +1,11 @@
 """The answer eID guide gives: NemID's status on a date, and what to do about it.
 
-Plain functions over the published content (``guidance.rules.published``); no HTTP, no
-templates. Pages, the JSON API, the calendar feed and the admin all ask these functions. Every rule
-lives here once:
-when a milestone is in force, how long a status has held, what lies ahead, what each audience is
-told, and what a visitor asking about a past date should do today.
+Plain functions over the published content, with no HTTP and no templates: the pages (and the
+admin's preview of them) and the API all ask them, so every rule lives here once.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
@@ -102,7 +99,7 @@ class Advice:
     upcoming: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...] = ()
     unsuitable_options: tuple[UnsuitableOption, ...] = ()
-    self_services: tuple[SelfService, ...] = field(default=())
+    self_services: tuple[SelfService, ...] = ()
 
     @property
     def next_milestone(self) -> Milestone | None:

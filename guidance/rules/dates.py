@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -35,8 +36,6 @@ def accepted_forms() -> str:
 
 def date_range_error() -> str:
     """The accepted range, as a sentence in the active language's date format."""
-    from django.utils import formats
-
     return _("Choose a date from %(first)s to %(last)s.") % {
         "first": formats.date_format(FIRST_DATE),
         "last": formats.date_format(LAST_DATE),

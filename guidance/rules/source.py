@@ -1,8 +1,6 @@
-"""The official page eID guide's facts come from: its title, date and address, per language.
-
-Data, not template text: the footer, the About page and the seed migration read it from here.
-Only the English page is in ``shared/sources/``; a language without its own page is given the
-English one, marked as English (``language``), so a Danish page never shows English unmarked.
+"""The official page eID guide's facts come from, per language: its title, date and address, as
+the footer and the About page show them. A language without its own page gets the English one,
+marked as English (``language``), so a Danish page never shows English unmarked.
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Public change notes and review dates on the pages (issue 16): "Last updated · See all updates"
+"""Public change notes and review dates on the pages: "Last updated · See all updates"
 and "checked on" under every answer, the updates page, and the Atom feeds per language."""
 
 import re

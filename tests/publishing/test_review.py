@@ -1,4 +1,4 @@
-"""Review dates (issue 16): the fingerprint of an official page, "Mark as reviewed" in the admin,
+"""Review dates: the fingerprint of an official page, "Mark as reviewed" in the admin,
 the list of rows to review, and ``manage.py check_content`` against a local HTTP server whose
 pages change between runs."""
 

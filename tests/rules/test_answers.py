@@ -1,4 +1,4 @@
-"""What every answer page says, per date and audience (issue 13): then and now apart, the
+"""What every answer page says, per date and audience: then and now apart, the
 business warning, the pointer to the business answer, the urgent case, an honest footer."""
 
 from datetime import UTC, date, datetime, timedelta

@@ -430,15 +430,12 @@ def calendar_uids(client, audience: str = "citizen") -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("audience", ["citizen", "business"])
-def test_a_calendar_event_keeps_its_uid_when_staff_move_its_day(
-    client, django_capture_on_commit_callbacks, audience
-):
+def test_a_calendar_event_keeps_its_uid_when_staff_move_its_day(client, audience):
     before = calendar_uids(client, audience)
     assert len(before) == len(set(before)) == Milestone.objects.filter(audience=audience).count()
-    with django_capture_on_commit_callbacks(execute=True):
-        for milestone in Milestone.objects.filter(audience=audience):
-            milestone.date += ONE_DAY
-            milestone.save()
+    for milestone in Milestone.objects.filter(audience=audience):
+        milestone.date += ONE_DAY
+        milestone.save()
     assert calendar_uids(client, audience) == before
 
 
@@ -448,7 +445,7 @@ def test_the_two_audiences_calendars_share_no_uid(client):
 
 
 @pytest.mark.django_db
-def test_a_change_to_what_a_way_needs_is_served_at_once(client, django_capture_on_commit_callbacks):
+def test_a_change_to_what_a_way_needs_is_served_at_once(client):
     def needs() -> list[str]:
         body = client.get("/api/v1/status", {"date": "2024-01-01", "lang": "en"}).json()
         app = next(o for o in body["enrollment_options"] if o["slug"] == "mitid-app")
@@ -456,11 +453,9 @@ def test_a_change_to_what_a_way_needs_is_served_at_once(client, django_capture_o
 
     assert needs() == ["danish-passport", "smartphone"]
     option = EnrollmentOption.objects.get(slug="mitid-app")
-    with django_capture_on_commit_callbacks(execute=True):
-        option.requirements.remove(Requirement.objects.get(slug="danish-passport"))
+    option.requirements.remove(Requirement.objects.get(slug="danish-passport"))
     assert needs() == ["smartphone"]
-    with django_capture_on_commit_callbacks(execute=True):
-        option.requirements.add(Requirement.objects.get(slug="valid-id"))
+    option.requirements.add(Requirement.objects.get(slug="valid-id"))
     assert needs() == ["smartphone", "valid-id"]
 
 
@@ -469,12 +464,11 @@ def summary_on(client, day: str = "2024-01-01") -> str:
 
 
 @pytest.mark.django_db
-def test_several_edits_in_a_row_are_each_served_at_once(client, django_capture_on_commit_callbacks):
+def test_several_edits_in_a_row_are_each_served_at_once(client):
     closing = Milestone.objects.get(date="2023-10-31", audience="citizen")
     for text in ("First edit.", "Second edit.", "Third edit."):
         closing.summary_en = text
-        with django_capture_on_commit_callbacks(execute=True):
-            closing.save()
+        closing.save()
         assert summary_on(client) == text
 
 

@@ -133,7 +133,7 @@ def test_the_seeds_history_holds_its_review_dates_whatever_day_it_was_migrated()
                 ), entry.history_change_reason
 
 
-# The seed against the source text (a copy of shared/sources/ is kept in tests/sources/).
+# The seed against the official page's text, kept in tests/sources/.
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 SOURCE_TEXT = (SOURCES / "nemid-closed-from-31-october-2023.txt").read_text()

@@ -1,16 +1,7 @@
-"""`manage.py check_content`: for a daily job, is every fact still current?
+"""`manage.py check_content`, for a daily job: one line a problem and exit 1, or exit 0.
 
-Exits 0 and says so when all is well. Otherwise prints one line a problem (naming the row and its
-admin page) and exits 1:
-
-- OVERDUE: the row's "review by" day has passed;
-- UNREACHABLE: the row's official link does not answer (timeout, connection error, HTTP 400 or
-  more, after redirects);
-- CHANGED: the official page's text differs from its fingerprint at the last review;
-- NO-FINGERPRINT: the row has an official link but no fingerprint was recorded at its last review
-  (the page did not answer then, or the row predates fingerprints). This is a failure too: the
-  job exists to notice a changed source, and for such a row it cannot; marking the row reviewed
-  while the page answers records one and ends the message.
+A row with an official link but no fingerprint fails too: the job exists to notice a changed
+source, and for that row it cannot.
 """
 
 from django.core.management.base import BaseCommand, CommandError
