@@ -129,6 +129,8 @@ class MilestonesQuery(LanguageForm):
 def accept_language(request: HttpRequest) -> str:
     """The first of the site's languages that Accept-Language asks for; else the default.
     Never a cookie: answers are cached by Accept-Language, not by cookie."""
+    # parse_accept_lang_header is not public, but Django's only parser of the header; its public
+    # get_language_from_request also reads the language cookie.
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     for code, _quality in parse_accept_lang_header(header[:MAX_ACCEPT_LANGUAGE]):
         base = code.split("-")[0].lower()
