@@ -12,7 +12,6 @@ from hypothesis import settings as hypothesis_settings
 
 from guidance import snapshot as content
 from guidance.pages.middleware import responses
-from guidance.templatetags.memo import fragments
 
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
 hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
@@ -144,12 +143,10 @@ def fresh_content_cache():
     cache.clear()
     content.forget_cached_content()
     responses.clear()
-    fragments.clear()
     yield
     cache.clear()
     content.forget_cached_content()
     responses.clear()
-    fragments.clear()
 
 
 @pytest.fixture(autouse=True)

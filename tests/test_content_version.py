@@ -1,16 +1,20 @@
 """The content version no write can bypass, and reads that fail open when a part does not answer."""
 
 import logging
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.cache import cache
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
+from django.test import Client
+from django.utils import timezone
 
 from guidance import snapshot as content
 from guidance.models import ContentVersion, EnrollmentOption, Milestone, Requirement, SelfService
 from guidance.publishing.triggers import guarded_tables
+from tests.factories import milestone
 from tests.pages.test_speed import edit_elsewhere
 
 pytestmark = pytest.mark.django_db
@@ -519,3 +523,47 @@ def test_forgetting_the_cached_content_drops_the_shared_version_even_with_the_ca
     monkeypatch.setattr(cache, "delete", broken)
     content.forget_cached_content()  # a cache that does not answer holds nothing to forget
     assert broken.calls == 1
+
+
+def test_an_edit_shows_on_the_next_request_for_another_date(
+    client, django_capture_on_commit_callbacks
+):
+    old = b"NemID is closed and can no longer be used."
+    assert old in client.get("/en/?date=2024-01-01").content
+    closing = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    closing.summary_en = "NemID has closed for good."
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.save()
+    page = client.get("/en/?date=2024-01-02").content
+    assert page.count(b"NemID has closed for good.") == 2  # the answer, and what to do now
+    assert old not in page
+
+
+def test_a_scheduled_change_shows_at_its_moment_for_another_date(client):
+    moment = timezone.now() + timedelta(hours=1)
+    milestone(date(2030, 1, 1), "closed", title_en="A change scheduled ahead", publish_from=moment)
+    before = client.get("/en/timeline/?date=2029-06-01").content
+    assert b"A change scheduled ahead" not in before
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        after = client.get("/en/timeline/?date=2029-06-02").content
+        answer = client.get("/en/?date=2029-06-03").content
+    assert b"A change scheduled ahead" in after
+    assert b"A change scheduled ahead" in answer  # the answer box's "Next change"
+
+
+def test_pages_that_show_no_content_do_not_load_it(monkeypatch):
+    """The error pages and the health check answer with the database gone in a fresh process."""
+
+    def no_database():
+        raise DatabaseError("the database does not answer")
+
+    monkeypatch.setattr(content, "load_content", no_database)
+    monkeypatch.setattr(content, "database_version", no_database)
+    client = Client(
+        raise_request_exception=False,
+        enforce_csrf_checks=True,
+        headers={"x-forwarded-proto": "https"},
+    )
+    assert client.get("/nowhere/").status_code == 404
+    assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 403
+    assert client.get("/healthz").status_code == 503

@@ -37,10 +37,7 @@ def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm
     form = AdviceForm(request.GET if query is None else query)
     if not form.is_valid():
         return form, {}
-    # Only the snapshot every visitor sees names the page's kept parts; a content given here (a
-    # staff preview with an unsaved row) must never fill nor read them.
-    shared = content is None
-    content = content_for(request) if shared else content
+    content = content_for(request) if content is None else content
     answer = answer_on(
         form.day(),
         today_in_copenhagen(),
@@ -58,8 +55,6 @@ def ask(request, query=None, content: Content | None = None) -> tuple[AdviceForm
         "timeline": timeline,
         "is_today": form.is_today(),
         "other_audience_url": form.other_audience_url(),
-        # Names this snapshot for the parts of the page kept between requests ({% memo %}).
-        "content_key": content.key if shared else None,
         "page_content": content,
     }
 

@@ -104,23 +104,6 @@ class Advice:
     self_services: tuple[SelfService, ...] = field(default=())
 
     @property
-    def undated(self) -> tuple:
-        """Everything the advice says but its date, by row ids (within one content snapshot a row
-        id names its text): the same for every day with the same answer, so a part of a page
-        that shows nothing else is rendered once for all of them."""
-        return (
-            self.audience,
-            self.status,
-            self.since,
-            self.current.pk if self.current else None,
-            ids(self.passed),
-            ids(self.upcoming),
-            ids(self.options),
-            tuple((way.option.pk, ids(way.missing)) for way in self.unsuitable_options),
-            ids(self.self_services),
-        )
-
-    @property
     def next_milestone(self) -> Milestone | None:
         """The first milestone after the date, or None when nothing lies ahead."""
         return self.upcoming[0] if self.upcoming else None
@@ -155,11 +138,6 @@ class Advice:
     def is_for_citizens(self) -> bool:
         """Whether the answer is for a person (not a company)."""
         return self.audience == Audience.CITIZEN
-
-
-def ids(rows: Iterable[models.Model]) -> tuple:
-    """The rows' primary keys, in order."""
-    return tuple(row.pk for row in rows)
 
 
 def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Milestone]:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from guidance import snapshot as content
+from guidance.lru import BoundedLRU
 from guidance.models import Milestone
 from guidance.pages.middleware import responses
 from guidance.snapshot import VERSION_CHECK_SECONDS, VERSION_KEY, database_version
@@ -277,3 +278,12 @@ def test_a_warm_request_writes_nothing_to_the_shared_cache(client, monkeypatch):
     for day in range(2, 6):
         assert client.get(f"/en/?date=2023-07-0{day}").status_code == 200
     assert writes == []
+
+
+def test_kept_answers_are_bounded():
+    kept = BoundedLRU(size=2)
+    for number in range(3):
+        kept.put((number,), ((f"{number}",), ()))
+    assert kept.get((0,)) is None
+    assert kept.get((1,)) == (("1",), ())
+    assert kept.get((2,)) == (("2",), ())
