@@ -66,7 +66,7 @@ def measure_here(requests: int = REQUESTS, warm_up: int = WARM_UP) -> dict:
     handler = WSGIHandler()
     statuses = []
 
-    def start_response(status, headers, exc_info=None):
+    def start_response(status, *_headers):
         statuses.append(status)
 
     def get(day: date) -> tuple[float, float]:
