@@ -78,7 +78,8 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates/admin --lint
+	$(BIN)/djlint templates/jinja2 --lint --profile=jinja
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/hadolint Dockerfile
 	$(MAKE) --no-print-directory deploy-check

@@ -12,5 +12,5 @@ _.model_admin  # guidance/publishing/review.py: ReviewDueFilter.lookups
 # Part of lru_cache's key, not of the work: a translated path is kept per URLconf and prefix.
 _.urlconf  # guidance/pages/context.py: translated_path
 _.script_prefix  # guidance/pages/context.py: translated_path
-# copy.deepcopy's protocol passes the memo; the shared fields are copied shallowly on purpose.
-_.memo  # guidance/pages/forms.py: SharedFields.__deepcopy__
+# Jinja2 calls Extension.preprocess(source, name, filename); the file's path is not needed.
+_.filename  # guidance/jinja.py: BlockTranslate.preprocess

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from guidance.models import Audience, EnrollmentOption, Milestone
 from guidance.opendata.openapi import DATE_FORMS, openapi_document
-from guidance.pages.forms import AdviceForm, shared_fields
+from guidance.pages.forms import AdviceForm
 from guidance.rules.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
 from guidance.rules.dates import FIRST_DATE, LAST_DATE, accepted_forms, today_in_copenhagen
 from guidance.rules.vocabulary import audience_error, language_error, languages
@@ -110,12 +110,10 @@ class LanguageForm(forms.Form):
     )
 
 
-@shared_fields
 class StatusQuery(AdviceForm, LanguageForm):
     """The query of /api/v1/status."""
 
 
-@shared_fields
 class MilestonesQuery(LanguageForm):
     """The query of /api/v1/milestones: an optional audience filter."""
 

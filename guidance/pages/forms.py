@@ -18,22 +18,6 @@ AUDIENCE_ANSWERS = {
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class SharedFields(dict):
-    """A form class's fields, used as they are by every form of it.
-
-    Django deep-copies a form's fields for each form, in case one form changes them; these forms
-    never do, and the copy cost more than the rest of reading a question."""
-
-    def __deepcopy__(self, memo) -> dict:
-        return dict(self)
-
-
-def shared_fields(form_class: type[forms.Form]) -> type[forms.Form]:
-    """Class decorator: every form of ``form_class`` shares its (unchanged) fields."""
-    form_class.base_fields = SharedFields(form_class.base_fields)
-    return form_class
-
-
 class DayField(forms.Field):
     """A date in any form the SPEC accepts (ISO or day-first), from 1900 to 2100."""
 
@@ -48,7 +32,6 @@ class DayField(forms.Field):
             raise forms.ValidationError(str(error), code="invalid_date") from None
 
 
-@shared_fields
 class AdviceForm(forms.Form):
     """The GET form on the advice page, and the query of the status API."""
 
@@ -78,19 +61,6 @@ class AdviceForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Answer “yes” or “no” about the smartphone.")},
     )
-
-    @property
-    def shown(self) -> tuple:
-        """What the form shows but the date as typed: each other answer and every error (a key
-        for the form's HTML kept between requests; the typed date is rendered each time)."""
-        return tuple(
-            (
-                name,
-                None if name == "date" else self[name].value(),
-                tuple(str(error) for error in self.errors.get(name, ())),
-            )
-            for name in self.fields
-        )
 
     def clean_audience(self) -> str:
         """Citizens are the default audience."""

@@ -397,3 +397,13 @@ def test_the_timeline_links_to_the_other_audiences_timeline_for_the_same_day(cli
 def test_the_timeline_marks_only_the_latest_passed_milestone_as_now(client):
     html = client.get("/en/timeline/?date=2024-01-01").content.decode()
     assert html.count('<span class="timeline__state">') == 1
+
+
+def test_a_past_answer_names_today_in_copenhagen(client):
+    """A past date's "what to do now" names today, which changes with the day."""
+    with time_machine.travel(datetime(2024, 1, 1, 12, tzinfo=UTC), tick=False):
+        first = client.get("/en/?date=2020-01-01").content
+    with time_machine.travel(datetime(2024, 1, 2, 12, tzinfo=UTC), tick=False):
+        second = client.get("/en/?date=2020-01-02").content
+    assert b"This is what applies today, 1 January 2024." in first
+    assert b"This is what applies today, 2 January 2024." in second

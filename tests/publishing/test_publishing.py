@@ -525,6 +525,21 @@ def test_staff_preview_an_unsaved_change_never_saved_nor_kept(editor, client):
     assert "An unsaved summary." not in page(client).content.decode()
 
 
+def test_a_preview_leaves_nothing_visitors_see(editor):
+    """A preview renders the public page with an unsaved row: a visitor asking for the same page
+    afterwards, or for another date, sees only what is live."""
+    milestone = closing()
+    url = "/en/?date=2024-01-01"
+    client = Client(headers={"x-forwarded-proto": "https", "host": "testserver"})  # a visitor
+    assert "An unsaved summary." not in page(client, url).content.decode()
+    fields = preview_fields(milestone_form(milestone, summary_en="An unsaved summary."))
+    html = editor.post(preview_url(milestone), fields).content.decode()
+    assert "An unsaved summary." in html
+    assert milestone.summary_en not in html
+    assert "An unsaved summary." not in page(client, url).content.decode()
+    assert milestone.summary_en in page(client, "/en/?date=2024-01-02").content.decode()
+
+
 def test_a_new_row_and_a_scheduled_row_are_previewed_as_if_live(editor):
     fields = milestone_form(closing(), date="2023-12-01", title_en="A new one", published=False)
     html = editor.post(preview_url(), preview_fields(fields)).content.decode()
