@@ -50,12 +50,13 @@ test: $(INSTALLED) $(MO)
 test-clock: $(INSTALLED) $(MO)
 	$(BIN)/python -m tools.clock_drill -- -n $(WORKERS)
 
-# The suite again on PostgreSQL and Redis (the browser tests run their own SQLite and are left out),
-# with the two-instance test. .ci/run starts the servers when they are not running.
+# The tests that reach the database, again on PostgreSQL (marked `database` by tests/conftest.py),
+# and those that need PostgreSQL itself (`services`: two instances on one database, the database
+# drill). No other test can tell the two databases apart: `make test` runs them. .ci/run starts
+# PostgreSQL when it is not running.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 test-services: $(INSTALLED) $(MO)
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest -n $(WORKERS) --ignore=tests/browser
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n $(WORKERS) -m "database or services" --ignore=tests/browser
 
 # Mutation testing of guidance/ and eidguide/ with the fast suite ([tool.mutmut] in pyproject.toml),
 # then the score and every surviving mutant not listed as equivalent in tests/MUTANTS.md. Results

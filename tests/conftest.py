@@ -112,6 +112,19 @@ if os.environ.get("TEST_DB_TEMPLATE"):
     use_database_template(Path(os.environ["TEST_DB_TEMPLATE"]))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark `database` every test that reaches the test database: pytest-django's `django_db`
+    marker, or a fixture that needs the database (`db`, `transactional_db`, `admin_client`...).
+    pytest-django refuses the database to any other test, so only these can differ between SQLite
+    and PostgreSQL (`make test-services` runs them on PostgreSQL)."""
+    for item in items:
+        if item.get_closest_marker("django_db") or "_django_db_helper" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.database)
+
+
 def pytest_sessionstart(session):
     """Say clearly what is missing instead of failing every Danish test."""
     catalogue = Path(__file__).resolve().parent.parent / "locale/da/LC_MESSAGES/django.mo"

@@ -3,10 +3,10 @@
 Every skip is named in the summary (`-rs`). Some skips are failures:
 - under CI (CI=true), a browser test's: CI has root and installs Chromium, so a browser test that
   skips there hides a real fault;
-- a two-instance test's, whenever it is collected. It is collected only when TEST_DATABASE_URL
-  and TEST_CACHE_URL are both set (`make test-services`, which CI runs): asking for the services
-  and then skipping the test that needs them is a fault. `make test` (SQLite, local memory) does
-  not collect it at all, and says so in the header instead of reporting a skip.
+- a PostgreSQL test's (marked `services`: the two-instance tests, the database drill) whenever
+  TEST_DATABASE_URL is set (`make test-services`, which CI runs): asking for the database and then
+  skipping the test that needs it is a fault. `make test` (SQLite) does not collect the
+  two-instance tests at all, and says so in the header instead of reporting a skip.
 """
 
 import os
@@ -22,7 +22,7 @@ def in_ci() -> bool:
 
 
 def services_asked_for() -> bool:
-    return bool(os.environ.get("TEST_DATABASE_URL") and os.environ.get("TEST_CACHE_URL"))
+    return bool(os.environ.get("TEST_DATABASE_URL"))
 
 
 def is_service_test(path: Path) -> bool:
@@ -31,14 +31,14 @@ def is_service_test(path: Path) -> bool:
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "services: needs TEST_DATABASE_URL and TEST_CACHE_URL (make test-services)"
+        "markers", "services: needs PostgreSQL, TEST_DATABASE_URL (make test-services)"
     )
 
 
 def pytest_report_header(config):
     if not services_asked_for():
         return (
-            "two-instance tests not collected: they need TEST_DATABASE_URL and TEST_CACHE_URL "
+            "two-instance tests not collected: they need PostgreSQL, TEST_DATABASE_URL "
             "(make test-services)"
         )
     return None
@@ -59,8 +59,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def why_a_skip_fails(item) -> str | None:
-    if item.get_closest_marker("services"):
-        return "TEST_DATABASE_URL and TEST_CACHE_URL are set, so the two-instance tests must run"
+    if item.get_closest_marker("services") and services_asked_for():
+        return "TEST_DATABASE_URL is set, so the tests that need PostgreSQL must run"
     if in_ci() and item.get_closest_marker("browser"):
         return "under CI (CI=true) the browser tests must run"
     return None

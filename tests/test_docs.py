@@ -186,7 +186,7 @@ def test_every_variable_in_the_configuration_table_is_read(reader):
 def test_the_settings_module_reads_the_environment():
     """The parser finds the settings a reader of settings.py knows are there."""
     read = python_env_reads(ROOT / "eidguide" / "settings.py")
-    assert {"ENV_FILE", "DEBUG", "SECRET_KEY", "DATABASE_URL", "CACHE_URL"} <= read
+    assert {"ENV_FILE", "DEBUG", "SECRET_KEY", "DATABASE_URL"} <= read
 
 
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|^\[[^\]]+\]:\s*(\S+)", re.M)

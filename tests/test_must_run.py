@@ -26,6 +26,13 @@ import pytest
 def test_two_instances():
     pytest.skip("no PostgreSQL here")
 """
+POSTGRESQL_SUITE = """
+import pytest
+
+@pytest.mark.services
+def test_on_postgresql():
+    pytest.skip("no PostgreSQL here")
+"""
 PYTEST = [sys.executable, "-m", "pytest", "-p", "tests.must_run", "-p", "no:cacheprovider"]
 PYTEST += ["-p", "no:django"]
 CONFIG = """
@@ -42,7 +49,7 @@ def run_suite(folder: Path, name: str, text: str, **env) -> subprocess.Completed
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"CI", "TEST_DATABASE_URL", "TEST_CACHE_URL", "PYTEST_ADDOPTS"}
+        if k not in {"CI", "TEST_DATABASE_URL", "PYTEST_ADDOPTS"}
     }
     environment.update(env, PYTHONPATH=str(ROOT))
     return subprocess.run(
@@ -93,8 +100,26 @@ def test_with_services_asked_for_a_two_instance_skip_is_a_failure(tmp_path):
         "test_two_instances.py",
         TWO_INSTANCES_SUITE,
         TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
-        TEST_CACHE_URL="redis://127.0.0.1:6379/9",
     )
     assert result.returncode == 1, result.stdout
     assert "1 failed" in result.stdout
-    assert "the two-instance tests must run" in result.stdout
+    assert "the tests that need PostgreSQL must run" in result.stdout
+
+
+def test_without_services_a_test_marked_services_skips_plainly(tmp_path):
+    result = run_suite(tmp_path, "test_faults.py", POSTGRESQL_SUITE)
+    assert result.returncode == 0, result.stdout
+    assert "1 skipped" in result.stdout
+    assert "no PostgreSQL here" in result.stdout
+
+
+def test_with_services_asked_for_a_skip_of_a_test_marked_services_is_a_failure(tmp_path):
+    result = run_suite(
+        tmp_path,
+        "test_faults.py",
+        POSTGRESQL_SUITE,
+        TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    )
+    assert result.returncode == 1, result.stdout
+    assert "1 failed" in result.stdout
+    assert "the tests that need PostgreSQL must run" in result.stdout

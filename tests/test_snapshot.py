@@ -275,3 +275,51 @@ def test_a_new_fact_is_due_for_review_a_year_from_today():
     with time_machine.travel(date(2026, 3, 1)):
         service = SelfService.objects.create(name_en="New", name_da="Ny")
     assert service.review_by == date(2026, 3, 1) + REVIEW_INTERVAL
+
+
+def test_an_edit_shows_on_the_next_request_for_another_date(client):
+    old = b"NemID is closed and can no longer be used."
+    assert old in client.get("/en/?date=2024-01-01").content
+    closing = Milestone.objects.get(audience="citizen", date="2023-10-31")
+    closing.summary_en = "NemID has closed for good."
+    closing.save()
+    page = client.get("/en/?date=2024-01-02").content
+    assert page.count(b"NemID has closed for good.") == 2  # the answer, and what to do now
+    assert old not in page
+
+
+def test_a_scheduled_change_shows_at_its_moment_for_another_date(client):
+    from datetime import date, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from tests.factories import milestone
+
+    moment = timezone.now() + timedelta(hours=1)
+    milestone(date(2030, 1, 1), "closed", title_en="A change scheduled ahead", publish_from=moment)
+    before = client.get("/en/timeline/?date=2029-06-01").content
+    assert b"A change scheduled ahead" not in before
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        after = client.get("/en/timeline/?date=2029-06-02").content
+        answer = client.get("/en/?date=2029-06-03").content
+    assert b"A change scheduled ahead" in after
+    assert b"A change scheduled ahead" in answer  # the answer box's "Next change"
+
+
+def test_pages_that_show_no_content_do_not_read_it(monkeypatch):
+    """The error pages and the health check answer with the database gone in a fresh process."""
+    from django.db import DatabaseError
+    from django.test import Client
+
+    broken = Broken(DatabaseError("the database does not answer"))
+    monkeypatch.setattr(snapshot, "read_published", broken)
+    monkeypatch.setattr(snapshot, "read_version", broken)
+    client = Client(
+        raise_request_exception=False,
+        enforce_csrf_checks=True,
+        headers={"x-forwarded-proto": "https"},
+    )
+    assert client.get("/nowhere/").status_code == 404
+    assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 403
+    assert client.get("/healthz").status_code == 503

@@ -51,7 +51,6 @@ def production_env(**overrides) -> dict:
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "warning",
     }
-    env.pop("CACHE_URL", None)
     env.update(overrides)
     return env
 

@@ -94,7 +94,7 @@ def test_no_secret_is_included_only_referenced(manifests):
             if container["name"] in ("app", "migrate", "wait-for-migrations"):
                 assert refs == {"eidguide-secrets"}
                 assert {"SECRET_KEY", "DATABASE_URL"} <= set(env_of(container))
-            assert not {"SECRET_KEY", "DATABASE_URL", "CACHE_URL"} & set(
+            assert not {"SECRET_KEY", "DATABASE_URL"} & set(
                 name for name, item in env_of(container).items() if "value" in item
             )
 
@@ -212,7 +212,7 @@ def test_the_edge_template_is_one_file():
     assert copies == [], copies
 
 
-def test_only_the_edge_reaches_the_app_and_only_the_app_reaches_the_databases(manifests):
+def test_only_the_edge_reaches_the_app_and_only_the_app_reaches_the_database(manifests):
     policies = {m["metadata"]["name"]: m["spec"] for m in manifests if m["kind"] == "NetworkPolicy"}
     deny = policies["default-deny"]
     assert deny["podSelector"] == {}
@@ -235,16 +235,39 @@ def test_only_the_edge_reaches_the_app_and_only_the_app_reaches_the_databases(ma
         source[0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == "monitoring"
         for source in app_sources[1:]
     )
-    database_ports = {5432, 6379}
     for name, spec in policies.items():
         reaches = {port["port"] for rule in spec.get("egress", []) for port in rule["ports"]}
-        if reaches & database_ports:
+        if 5432 in reaches:
             assert name == "eidguide-database-clients"
     clients = policies["eidguide-database-clients"]["podSelector"]["matchExpressions"]
     assert {e["key"]: e["values"] for e in clients} == {
         "app.kubernetes.io/name": ["eidguide"],
         "app.kubernetes.io/component": ["web", "migrate"],
     }
+
+
+def test_the_app_needs_nothing_but_its_database(manifests):
+    """No Redis or other cache beside PostgreSQL: no container is given a CACHE_URL, and the
+    pods may open connections only to PostgreSQL, DNS and each other."""
+    for workload in (m for m in manifests if m["kind"] in WORKLOADS):
+        for container in all_containers(workload):
+            assert "CACHE_URL" not in env_of(container), container["name"]
+    egress_ports = {
+        port["port"]
+        for m in manifests
+        if m["kind"] == "NetworkPolicy"
+        for rule in m["spec"].get("egress", [])
+        for port in rule["ports"]
+    }
+    assert egress_ports == {53, 5432, 8000}
+
+
+def test_compose_runs_the_edge_the_app_and_postgresql_only():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert set(services) == {"edge", "app", "db"}
+    assert services["db"]["image"].startswith("postgres:")
+    assert "CACHE_URL" not in services["app"]["environment"]
+    assert set(services["app"]["depends_on"]) == {"db"}
 
 
 def test_the_disruption_budgets_and_autoscalers_keep_two_pods_serving(manifests):

@@ -1,5 +1,5 @@
 """The edge: Debian's nginx runs the real `edge/default.conf.template` in front of two gunicorn
-instances over one database and one shared cache, as compose runs the official nginx image.
+instances over one database, as compose runs the official nginx image.
 
 Clients come from several loopback addresses (127.0.0.1 to 127.0.0.9 all reach the edge), so
 "another address" is real: the edge sees it, and passes it on in X-Forwarded-For.
@@ -63,13 +63,12 @@ def need_nginx() -> None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    """Two gunicorns (two workers each) over one SQLite file and one file cache, behind the edge."""
+    """Two gunicorns (two workers each) over one SQLite file, behind the edge."""
     need_nginx()
     folder = tmp_path_factory.mktemp("edge-stack")
     database = folder / "db.sqlite3"
     env = production_env(
         DATABASE_URL=f"sqlite:///{database}",
-        CACHE_URL=f"filecache://{folder / 'cache'}",
         PROXY_COUNT="1",
         SECURE_SSL_REDIRECT="true",
         HOME=str(folder / "home"),
