@@ -329,6 +329,9 @@ def database_down(server_url: str) -> dict:
                     during += s.visit([*PAGES, "/en/?date=2022-02-02"], 10)
                 healthz = s.get("/healthz")[0]
                 proxy.restore()
+                # A worker leaves a failed database alone for a second (RETRY_SECONDS in
+                # guidance/snapshot.py) before it asks again.
+                time.sleep(1.1)
                 first = s.get(page)
                 next_requests = old_and_new(s.visit([page], 20), CLOSED_TEXT, "EDITED-IN-OUTAGE")
                 back = tally(s.visit(PAGES, 20))

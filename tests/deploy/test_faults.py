@@ -28,7 +28,8 @@ def test_visitors_are_answered_from_the_content_held_while_the_database_is_down(
     # The edit another instance saved meanwhile cannot be seen: the content held is served.
     assert figures["edit_served_during"] == 0, figures
     assert figures["healthz_during"] == 503, figures
-    # Once the database answers, the very next request has the edit, and so does every one after.
+    # Once the database answers (and a worker's second of leaving it alone is over), the next
+    # request has the edit, and so does every one after.
     assert figures["first_request_after"] == {"status": 200, "edit_served": True}, figures
     assert figures["next_requests_after"] == {"old": 0, "new": 20, "5xx": 0}, figures
     assert figures["back"]["5xx"] == 0, figures
