@@ -136,6 +136,10 @@ DATABASES = {
 # How long a statement waits for the database: for SQLite's write lock, or to connect to
 # PostgreSQL. The public pages do not wait for it: they serve the content held in memory.
 DATABASE_TIMEOUT = env.float("DATABASE_TIMEOUT", default=10)
+# A worker keeps its connection between requests (checked before reuse): opening one per request
+# cost 0.5 ms of a 2.6 ms page on SQLite (the file, its PRAGMAs, Django's functions).
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a real single-instance database: a write transaction takes the write lock when
     # it begins (IMMEDIATE), so two saves at once queue for it instead of failing with "database
@@ -145,13 +149,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         timeout=DATABASE_TIMEOUT,
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "connect_timeout", max(1, round(DATABASE_TIMEOUT / 3))
-        )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", max(1, round(DATABASE_TIMEOUT / 3))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
