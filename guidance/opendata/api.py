@@ -16,7 +16,7 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from guidance.models import Audience, EnrollmentOption, Milestone
-from guidance.opendata.openapi import DATE_FORMS, openapi_document
+from guidance.opendata.openapi import openapi_document
 from guidance.pages.forms import AdviceForm
 from guidance.rules.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
 from guidance.rules.dates import FIRST_DATE, LAST_DATE, accepted_forms, today_in_copenhagen
@@ -24,6 +24,8 @@ from guidance.rules.vocabulary import audience_error, language_error, languages
 from guidance.snapshot import content_for
 
 MAX_ACCEPT_LANGUAGE = 500
+# The forms a date may be written in, as a 400 for a wrong date lists them.
+DATE_FORMS = ["YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "DD/MM/YYYY"]
 OPEN_DATA_PATHS = ("/api/", "/milestones.ics")
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # What a browser script on another origin may send and read (CORS, for a read-only API).

@@ -13,12 +13,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from guidance.models import Audience, NemIDStatus
+from guidance.opendata.api import DATE_FORMS
 from guidance.opendata.openapi import date_pattern, openapi_document
 from guidance.rules.dates import FIRST_DATE, LAST_DATE
 from guidance.rules.vocabulary import year_pattern
 
 SOURCES = [
     "guidance/opendata/openapi.py",
+    "guidance/opendata/openapi.yaml",
     "guidance/opendata/api.py",
     "guidance/opendata/calendar.py",
     "guidance/pages/forms.py",
@@ -31,6 +33,15 @@ def test_the_documents_enums_are_the_models_choices():
     assert schemas["AudienceParameter"]["enum"] == [*Audience.values, ""]
     assert schemas["NemIDStatus"]["enum"] == NemIDStatus.values
     assert schemas["Language"]["enum"] == [code for code, _name in settings.LANGUAGES]
+
+
+def test_the_document_names_the_date_forms_the_api_reads():
+    document = openapi_document("https://testserver/")
+    forms = document["components"]["schemas"]["AcceptedDates"]["properties"]["forms"]
+    assert forms["examples"] == [DATE_FORMS]
+    described = document["components"]["parameters"]["date"]["description"]
+    assert all(form in described for form in DATE_FORMS)
+    assert f"from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}" in described
 
 
 @pytest.mark.parametrize("path", SOURCES)
