@@ -9,8 +9,5 @@ tags, management commands, settings) are reported only below it.
 
 # Django calls SimpleListFilter.lookups(request, model_admin); the filter needs only the request.
 _.model_admin  # guidance/publishing/review.py: ReviewDueFilter.lookups
-# Part of lru_cache's key, not of the work: a translated path is kept per URLconf and prefix.
-_.urlconf  # guidance/pages/context.py: translated_path
-_.script_prefix  # guidance/pages/context.py: translated_path
 # Jinja2 calls Extension.preprocess(source, name, filename); the file's path is not needed.
 _.filename  # guidance/jinja.py: BlockTranslate.preprocess

@@ -2,40 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.core.signals import setting_changed
 from django.core.validators import validate_email
-from django.dispatch import receiver
 from django.forms import ValidationError
-from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.urls import translate_url
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from guidance.rules.source import source_for
-
-
-@lru_cache(maxsize=1024)
-def translated_path(path: str, code: str, urlconf: str | None, script_prefix: str) -> str:
-    """``path`` (no query) in language ``code``: resolving and reversing it costs more than the
-    rest of this context, and a site has few paths (bounded: 404s have any path)."""
-    return translate_url(path, code)
-
-
-@receiver(setting_changed)
-def _forget_translated_paths(**kwargs) -> None:
-    """Settings change only in tests (override_settings), the URLs' languages with them."""
-    translated_path.cache_clear()
-
-
-def translated(full_path: str, code: str) -> str:
-    """``translate_url(full_path, code)``, remembering the translation of the path part."""
-    path, question, query = full_path.partition("?")
-    if "#" in query:  # never sent by a browser; urlsplit would cut it as a fragment
-        return translate_url(full_path, code)
-    return translated_path(path, code, get_urlconf(), get_script_prefix()) + question + query
 
 
 def languages(request) -> dict:
@@ -48,7 +24,7 @@ def languages(request) -> dict:
         host = None
     alternates = []
     for code, _name in settings.LANGUAGES:
-        translated_url = translated(path, code)
+        translated_url = translate_url(path, code)
         alternates.append(
             {
                 "code": code,
