@@ -16,8 +16,8 @@ from guidance import snapshot
 # Fuzzing: a bounded run in every `make test`; HYPOTHESIS_PROFILE=long for a thorough one.
 hypothesis_settings.register_profile("default", max_examples=500, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
-# `make mutate` runs the fast suite once a mutant: a short, repeatable fuzz.
-hypothesis_settings.register_profile("mutate", max_examples=25, deadline=None, derandomize=True)
+# `make mutate` (once a mutant) and the clock drill (once a day): a short, repeatable fuzz.
+hypothesis_settings.register_profile("short", max_examples=25, deadline=None, derandomize=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # The stand-in servers (pytest-httpserver, on werkzeug) would log each request they answer, from

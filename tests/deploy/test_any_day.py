@@ -1,6 +1,6 @@
 """Right on any day: the changes of the clock in Copenhagen, and the pages on days far ahead.
 
-The clock drill (`make test-clock`, tools/clock_drill.py) runs the whole fast suite under a faked
+The clock drill (`make test-clock`, tools/clock_drill.py) runs the fast suite under a faked
 wall clock; the tests here are about the days themselves: a scheduled change on the nights the
 clocks go back and forward, and what a visitor sees on the day the answer's range has ended.
 """
