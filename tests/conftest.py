@@ -123,6 +123,9 @@ def pytest_collection_modifyitems(config, items):
             item, "fixturenames", ()
         ):
             item.add_marker(pytest.mark.database)
+    # The tests that wait up to a minute for the wall clock first: `make test` (--dist worksteal)
+    # gives each worker a run of the collection, so they wait while the other workers compute.
+    items.sort(key=lambda item: item.get_closest_marker("minute") is None)
 
 
 def pytest_sessionstart(session):

@@ -297,6 +297,7 @@ def test_an_admin_edit_is_served_through_the_edge_within_about_a_second(stack):
 # --- scheduled changes and the preview (issue 16) ----------------------------------------------
 
 
+@pytest.mark.minute
 def test_a_scheduled_change_goes_live_through_the_edge_at_its_moment_not_before(stack):
     """Clients asking at once, as a crowd would: none gets the new answer before the moment,
     none gets the old one after it, though the edge keeps answers and renews them."""

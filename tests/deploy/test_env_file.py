@@ -81,6 +81,7 @@ def project_with_a_bogus_env(tmp_path_factory) -> Path:
         ignore=shutil.ignore_patterns(
             ".git",
             ".venv",
+            ".venv-*",  # the tools' own venvs (openapi-python-client, checkov): hundreds of MB
             "mutants",
             "node_modules",
             "staticfiles",
