@@ -1,5 +1,6 @@
 """The read-only JSON API: the same answers as the pages, from the same domain functions."""
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -7,7 +8,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -363,8 +366,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: something failed here; the API still answers in its error shape."""
+    """500: something failed here; 503 when it was the database (a transaction rolled back:
+    nothing was saved). The API still answers in its error shape; elsewhere, in the page's or
+    the staff member's language."""
+    unavailable = isinstance(sys.exception(), DatabaseError)
     if not is_open_data(request.path):
-        return defaults.server_error(request)
-    with translation.override(accept_language(request)):
-        return error_json(500, _("Something went wrong on our side. Please try again later."))
+        if not unavailable:
+            return defaults.server_error(request)
+        response = render(request, "503.html", {"saving": request.method == "POST"}, status=503)
+    else:
+        with translation.override(accept_language(request)):
+            if unavailable:
+                response = error_json(503, _("The database did not answer. Try again in a moment."))
+            else:
+                response = error_json(
+                    500, _("Something went wrong on our side. Please try again later.")
+                )
+    if unavailable:
+        response["Retry-After"] = "10"
+    return response

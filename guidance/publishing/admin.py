@@ -5,7 +5,6 @@ what they changed (optimistic concurrency on ``updated_at``); a revert restores 
 requirements of a way to get MitID included; every save records who and, when given, why.
 """
 
-import logging
 from datetime import UTC, datetime
 
 from django import forms
@@ -13,8 +12,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
-from django.http import Http404, HttpResponse
+from django.db import connection, transaction
+from django.http import Http404
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -25,8 +24,6 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 from guidance.publishing import preview
 from guidance.publishing.review import ReviewAdmin
-
-log = logging.getLogger(__name__)
 
 admin.site.site_header = _("eID guide: content")
 admin.site.site_title = _("eID guide admin")
@@ -392,34 +389,14 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         # posted by any of them: only staff who may change the row may revert it.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        # A revert saves the row and its links: all of it or nothing.
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except DatabaseError as error:
-            return database_refused(error)
+        # A revert saves the row and its links: all of it or nothing (a database that does not
+        # answer gets the staff member the 503 page, guidance.opendata.api.server_error).
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **preview.controls()}
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DatabaseError as error:
-            return database_refused(error)
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except DatabaseError as error:
-            return database_refused(error)
-
-
-def database_refused(error: DatabaseError) -> HttpResponse:
-    """A save the database could not take (busy or gone): rolled back, and the editor told so."""
-    log.warning("An admin request failed in the database, nothing was saved: %s", error)
-    message = gettext(
-        "The database did not answer, so nothing was saved. Go back and save again in a moment."
-    )
-    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Milestone)
