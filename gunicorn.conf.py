@@ -72,9 +72,12 @@ preload_app = True  # load Django once; workers share the memory
 # missing or not writable.
 SHM = Path("/dev/shm")  # noqa: S108
 worker_tmp_dir = str(SHM) if SHM.is_dir() and os.access(SHM, os.W_OK) else None
-# Requests larger than this are refused before Django sees them.
-limit_request_line = 4094
-limit_request_fields = 50
+# gunicorn's own limits (its refusals are bare HTML) sit above the edge's and the app's, so those
+# refuse first, in the site's and the API's own shapes: a request line of up to 8,190 bytes
+# (nginx refuses 8 KB and more with 414; the app a query of over 2,048 characters), 200 headers
+# (the app refuses over 100 with 431), a header line of up to 8,190 bytes (nginx: 8 KB).
+limit_request_line = 8190
+limit_request_fields = 200
 limit_request_field_size = 8190
 
 # Logs: one JSON object a line on stdout (eidguide.logs), gunicorn's own and the access log; an

@@ -7,6 +7,7 @@ from guidance.opendata.api import error_json, is_open_data
 
 MAX_QUERY_STRING = 2048
 MAX_HEADER_VALUE = 8192
+MAX_HEADERS = 100  # gunicorn takes 200 (gunicorn.conf.py): the app refuses first, in its shape
 
 
 class RequestLimitsMiddleware:
@@ -21,6 +22,8 @@ class RequestLimitsMiddleware:
                 f"The address is too long: at most {MAX_QUERY_STRING} characters after the “?”."
             )
             return self.refuse(request, 414, message)
+        if sum(name.startswith("HTTP_") for name in request.META) > MAX_HEADERS:
+            return self.refuse(request, 431, f"Too many headers: send at most {MAX_HEADERS}.")
         for name, value in request.META.items():
             if (
                 name.startswith("HTTP_")

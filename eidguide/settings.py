@@ -169,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Brute-force protection for the admin login (django-axes): five failures for one username from
 # one address lock that pair out for an hour.
+# After logging in with no safe place to go back to (a `next` pointing elsewhere): the admin.
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

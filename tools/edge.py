@@ -2,11 +2,11 @@
 edge tests and the benchmark.
 
 The template is rendered exactly as the official nginx image does it (envsubst of APP_ADDRESS and
-EDGE_PORT only), then wrapped in a copy of that image's nginx.conf. To run here, next to other
-servers, a few fixed things of the container are moved (`relocate`): the cache folder
-(/var/cache/nginx) into a temporary folder, the internal ports 8081 and 8082 to free ports, and
-the one `server` of the upstream (compose's name resolves to every replica) becomes one line per
-gunicorn. Nothing else is changed, so what is tested is what the container runs.
+EDGE_PORT only), then wrapped in edge/nginx.conf, the main file mounted over the image's. To run
+here, next to other servers, a few fixed things of the container are moved (`relocate`): the
+cache folder (/var/cache/nginx) into a temporary folder, the internal ports 8081 and 8082 to free
+ports, and the one `server` of the upstream (compose's name resolves to every replica) becomes
+one line per gunicorn. Nothing else is changed, so what is tested is what the container runs.
 """
 
 import os
@@ -29,42 +29,24 @@ NGINX = "/usr/sbin/nginx"
 STUB_STATUS_PORT = 8081
 MISS_LIMITER = "127.0.0.1:8082"
 
-# The official image's /etc/nginx/nginx.conf (nginx:1.27), with its paths as format fields.
-OFFICIAL_NGINX_CONF = """\
-worker_processes  {workers};
-error_log  {prefix}/error.log notice;
-pid        {prefix}/nginx.pid;
+MAIN = ROOT / "edge" / "nginx.conf"
 
-events {{
-    worker_connections  1024;
-}}
 
-http {{
-    include       /etc/nginx/mime.types;
-    default_type  application/octet-stream;
-
-    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
-                      '$status $body_bytes_sent "$http_referer" '
-                      '"$http_user_agent" "$http_x_forwarded_for"';
-
-    access_log  {prefix}/access.log  main;
-
-    sendfile        on;
-    #tcp_nopush     on;
-
-    keepalive_timeout  65;
-
-    #gzip  on;
-
-    client_body_temp_path {prefix}/client_temp;
-    proxy_temp_path       {prefix}/proxy_temp;
-    fastcgi_temp_path     {prefix}/fastcgi_temp;
-    uwsgi_temp_path       {prefix}/uwsgi_temp;
-    scgi_temp_path        {prefix}/scgi_temp;
-
-    include {prefix}/conf.d/*.conf;
-}}
-"""
+def main_config(folder: Path, workers: int | str) -> str:
+    """edge/nginx.conf (the main file compose and Kubernetes mount) with the container's places
+    moved into ``folder``; no `user` (nginx's workers run as "nobody" when the master is root)."""
+    config = MAIN.read_text()
+    config = config.replace("user  nginx;\n", "")
+    config = config.replace("worker_processes  auto;", f"worker_processes  {workers};")
+    config = config.replace("/var/log/nginx/", f"{folder}/")
+    config = config.replace("/var/run/nginx.pid", f"{folder}/nginx.pid")
+    temp = "".join(
+        f"    {kind}_temp_path {folder}/{kind}_temp;\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return config.replace(
+        "    include /etc/nginx/conf.d/*.conf;", f"{temp}    include {folder}/conf.d/*.conf;"
+    )
 
 
 def render(app_address: str, edge_port: str, template: Path = TEMPLATE) -> str:
@@ -162,7 +144,7 @@ def write_config(
         relocate(rendered, folder, ports, upstreams) + extra_http
     )
     main = folder / "nginx.conf"
-    main.write_text(OFFICIAL_NGINX_CONF.format(prefix=folder, workers=workers))
+    main.write_text(main_config(folder, workers))
     return ports, main
 
 

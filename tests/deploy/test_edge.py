@@ -17,7 +17,7 @@ import subprocess
 import threading
 import time
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from datetime import time as clock_time
 from html.parser import HTMLParser
@@ -238,6 +238,95 @@ def test_idle_and_slow_header_clients_do_not_stop_the_site(stack):
     slowest = max(probe.seconds for probe in probes)
     print(f"\n100 idle/slow connections held: 10 probes, slowest {slowest * 1000:.0f} ms")
     assert slowest < 1.0
+
+
+def test_one_address_with_slow_bodies_past_the_worker_connections_does_not_starve_another(stack):
+    """1,100 connections from one address, each a request whose body comes slowly, past the
+    1,024 connections of nginx's worker (a header's time is bounded; a body's only between
+    reads): the edge holds 64 of them and refuses the rest at once; a visitor on another address
+    is answered all the while."""
+    edge = stack["edge"]
+    head = (
+        b"POST /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n\r\nx"
+    )
+    held, probes, cut = [], [], 0
+    try:
+        for _ in range(1100):
+            attacker = socket.socket()
+            attacker.settimeout(5)
+            attacker.bind(("127.0.0.2", 0))
+            held.append(attacker)
+            try:
+                attacker.connect(("127.0.0.1", edge.ports.public))
+                attacker.sendall(head)
+            except OSError:  # refused and closed before the request was all sent
+                cut += 1
+        time.sleep(0.5)
+        probes = [
+            ask(edge.url, f"/en/?date=2019-03-{day:02d}", source="127.0.0.3")
+            for day in range(1, 21)
+        ]
+        status = urllib.request.urlopen(
+            f"http://127.0.0.1:{edge.ports.stub_status}/stub_status", timeout=5
+        ).read()
+        active = int(re.search(rb"Active connections: (\d+)", status).group(1))
+        refused = cut
+        for attacker in held:
+            attacker.settimeout(0.05)
+            with suppress(OSError):
+                refused += attacker.recv(20).startswith(b"HTTP/1.1 429")
+    finally:
+        for attacker in held:
+            attacker.close()
+    slowest = max(probe.seconds for probe in probes)
+    print(f"\n1,100 slow bodies from one address: nginx holds {active}, {refused} refused at "
+          f"once (429); another "
+          f"address's 20 never-asked dates all 200: {all(p.status == 200 for p in probes)}, "
+          f"slowest (p99) {slowest * 1000:.0f} ms")  # fmt: skip
+    assert all(probe.status == 200 for probe in probes)
+    # nginx still holds the refused connections a moment (their bodies are not read): 1,101 here,
+    # past the image's 1,024 worker connections, within edge/nginx.conf's 8,192.
+    assert active < 8192
+    assert refused >= 1100 - 64
+    assert slowest < 1.0
+
+
+def test_an_admin_flood_from_one_address_does_not_slow_another_visitor(stack):
+    """64 connections asking for the admin's login page as fast as they can, from one address:
+    the edge lets 10 a second through (8 at a time); a visitor on another address asking for
+    never-asked dates stays fast."""
+    edge = stack["edge"]
+    stop_at = time.monotonic() + 4
+    statuses: list[int] = []
+
+    def flood():
+        while time.monotonic() < stop_at:
+            statuses.append(ask(edge.url, "/admin/login/", source="127.0.0.4").status)
+
+    flooders = [threading.Thread(target=flood) for _ in range(64)]
+    for flooder in flooders:
+        flooder.start()
+    try:
+        time.sleep(0.5)
+        probes = [
+            ask(edge.url, f"/en/?date=2019-04-{day:02d}", source="127.0.0.5")
+            for day in range(1, 31)
+        ]
+    finally:
+        for flooder in flooders:
+            flooder.join()
+    times = sorted(probe.seconds for probe in probes)
+    p99 = times[min(len(times) - 1, round(len(times) * 0.99))]
+    served = statuses.count(200)
+    print(
+        f"\nadmin flood from one address: {len(statuses)} asked, {served} served, "
+        f"{statuses.count(429)} refused (429); another address's p99 {p99 * 1000:.0f} ms"
+    )
+    assert all(probe.status == 200 for probe in probes)
+    assert set(statuses) <= {200, 429}
+    assert served <= 30 + 10 * 5  # the burst, then 10 a second
+    assert p99 < 0.4  # 630-660 ms without the admin's limits (the app's workers were busy)
 
 
 def test_a_half_closed_post_is_refused_and_not_saved(stack):
@@ -506,6 +595,27 @@ def test_static_files_are_kept_per_encoding(stack):
     assert len(plain.body) > len(brotli[1].body)
 
 
+def test_static_files_are_kept_once_whatever_query_string_is_added(stack):
+    """?v=1, ?v=2, ... name the same file (the app ignores the query): one copy in the cache, so
+    one client cannot fill it with variants."""
+    edge = stack["edge"]
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', ask(edge.url, PAGE).text)[1]
+    ask(edge.url, css, headers={"Accept-Encoding": "gzip"})
+    variants = [
+        ask(edge.url, f"{css}?v={n}", headers={"Accept-Encoding": "gzip"}) for n in range(5)
+    ]
+    assert [answer.headers["X-Cache-Status"] for answer in variants] == ["HIT"] * 5
+
+
+@pytest.mark.parametrize("refused", ["gzip;q=0", "gzip; q=0.0, identity", "br;q=0, gzip;q=0"])
+def test_an_encoding_refused_with_q_0_is_not_sent(stack, refused):
+    edge = stack["edge"]
+    answer = ask(edge.url, "/en/timeline/", headers={"Accept-Encoding": refused})
+    assert answer.status == 200
+    assert "Content-Encoding" not in answer.headers
+    assert answer.text.startswith("<!doctype html>")
+
+
 # --- the edge's own answers --------------------------------------------------------------------
 
 
@@ -577,6 +687,47 @@ def test_the_edges_error_pages_carry_the_apps_security_headers(stack):
     assert "Page not found" in missing.text
     for name in SECURITY_HEADERS:
         assert missing.headers[name] == direct.headers[name], name
+
+
+@pytest.mark.parametrize(
+    ("path", "language"), [("/api/v1/status", None), ("/da/", "da"), ("/en/", "en")]
+)
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT"])
+def test_a_method_nginx_refuses_gets_the_edges_own_answer(stack, method, path, language):
+    edge = stack["edge"]
+    refused = ask(edge.url, path, method=method)
+    assert refused.status == 405
+    assert refused.headers["X-Frame-Options"] == "DENY"
+    if language is None:
+        assert refused.json()["status"] == 405
+        assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    else:
+        assert f'<html lang="{language}">' in refused.text
+
+
+def test_headers_too_large_answer_400_and_the_json_says_400(stack):
+    """nginx's 494 goes out as HTTP 400: the body's status is the HTTP status, as documented."""
+    edge = stack["edge"]
+    refused = ask(edge.url, "/api/v1/status", headers={"X-Big": "x" * 20000})
+    assert refused.status == 400
+    assert refused.json()["status"] == 400
+
+
+def test_the_access_log_says_which_method_the_client_sent_for_a_refusal(stack):
+    """An edge refusal is answered by an internal GET of its error page; the log keeps the
+    client's POST (brute force must not look like page views)."""
+    edge = stack["edge"]
+    refused = ask(edge.url, "/api/v1/status", method="TRACE")
+    request_id = refused.headers["X-Request-ID"]
+    deadline = time.monotonic() + 3
+    while True:
+        lines = [json.loads(line) for line in edge.access_log()]
+        mine = next((line for line in lines if line["request_id"] == request_id), None)
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert mine, "the request's line was not written within 3 s"
+    assert (mine["method"], mine["status"]) == ("TRACE", 405)
 
 
 def test_metrics_are_never_served_to_the_public(stack):

@@ -5,6 +5,7 @@ assertion through it cannot fail. Here a raw socket reads every byte the server 
 closes the connection.
 """
 
+import json
 import socket
 
 import pytest
@@ -81,3 +82,36 @@ def test_head_sends_the_headers_without_the_body_over_the_wire(server, url):
     assert headers["etag"] == full["etag"]
     assert headers["content-type"] == full["content-type"]
     assert headers["content-length"] == str(len(full_body))
+
+
+def dechunked(body: bytes) -> bytes:
+    """A chunked body's bytes (RFC 9112, 7.1)."""
+    data = b""
+    while True:
+        size, _, body = body.partition(b"\r\n")
+        length = int(size.split(b";")[0], 16)
+        if not length:
+            return data
+        data, body = data + body[:length], body[length + 2 :]
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "status"),
+    [
+        ("date=" + "1" * 6000, {}, 414),  # past gunicorn's old 4,094-byte request line
+        ("", {f"X-Extra-{n}": "1" for n in range(120)}, 431),  # past its old 50 fields
+    ],
+    ids=["a long address", "many headers"],
+)
+def test_gunicorn_lets_the_app_refuse_in_the_apis_shape(server, query, headers, status):
+    """gunicorn's own refusals are bare HTML; its limits sit above the app's, so a request the
+    edge lets through is refused by the app: JSON in the documented shape, with the security
+    headers."""
+    answer, fields, body = exchange(server, "GET", f"/api/v1/status?{query}", **headers)
+    if fields.get("transfer-encoding") == "chunked":
+        body = dechunked(body)
+    assert answer == status
+    assert fields["content-type"] == "application/json"
+    assert json.loads(body)["status"] == status
+    assert fields["x-frame-options"] == "DENY"
+    assert "content-security-policy" in fields

@@ -85,6 +85,17 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client):
     assert response["Location"].startswith("/admin/login/")
 
 
+@pytest.mark.parametrize("going", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_login_with_no_safe_place_to_go_back_to_lands_in_the_admin(client, going):
+    User.objects.create_superuser("staff", "s@example.org", "a-long-test-password-4")
+    response = client.post(
+        f"/admin/login/?next={going}",
+        {"username": "staff", "password": "a-long-test-password-4", "next": going},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
 def test_a_user_who_is_not_staff_cannot_use_the_admin(client):
     user = User.objects.create_user("citizen", password="a-long-test-password-3")
     client.force_login(user)
