@@ -20,19 +20,31 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
-_handed_out: set[int] = set()
+# Ports handed out: each process takes them from its own range below the kernel's ephemeral ports
+# (32768 up, which the kernel hands out to any socket), so a port one pytest worker has picked and
+# not yet bound is never picked by another, nor given by the kernel to an outgoing connection.
+PORTS_FROM, PORTS_EACH, RANGES = 20000, 500, 24
+_next_port: list[int] = []
 
 
 def free_port() -> int:
-    """A free port on loopback, never one this process handed out before: the kernel may give a
-    released port again before the first taker binds it (an edge and its probe once shared one)."""
-    while True:
+    """A free port on loopback, from this process's own range (xdist's worker gwN takes range N;
+    any other process the last one)."""
+    if not _next_port:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        index = int(worker[2:]) % (RANGES - 1) if worker.startswith("gw") else RANGES - 1
+        _next_port.append(PORTS_FROM + index * PORTS_EACH)
+    first = PORTS_FROM + (_next_port[0] - PORTS_FROM) // PORTS_EACH * PORTS_EACH
+    for _ in range(PORTS_EACH):
+        port = _next_port[0]
+        _next_port[0] = first + (port + 1 - first) % PORTS_EACH
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port not in _handed_out:
-            _handed_out.add(port)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use (by a server of this process, or left over)
             return port
+    raise RuntimeError(f"no free port from {first} to {first + PORTS_EACH - 1}")
 
 
 def wait_until_healthy(base_url: str, seconds: float = 30) -> float:

@@ -722,14 +722,7 @@ def test_the_access_log_says_which_method_the_client_sent_for_a_refusal(stack):
     edge = stack["edge"]
     refused = ask(edge.url, "/api/v1/status", method="TRACE")
     request_id = refused.headers["X-Request-ID"]
-    deadline = time.monotonic() + 3
-    while True:
-        lines = [json.loads(line) for line in edge.access_log()]
-        mine = next((line for line in lines if line["request_id"] == request_id), None)
-        if mine or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert mine, "the request's line was not written within 3 s"
+    mine = access_log_line(edge, request_id)
     assert (mine["method"], mine["status"]) == ("TRACE", 405)
 
 
@@ -747,13 +740,9 @@ def test_stub_status_is_on_the_internal_port_only(stack):
     assert ask(edge.url, "/stub_status").status == 404
 
 
-def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
-    edge = stack["edge"]
-    answer = ask(edge.url, "/en/accessibility/")
-    request_id = answer.headers["X-Request-ID"]
-    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    # The log is written in blocks, at most a second after the request (a margin for a busy
-    # machine on top).
+def access_log_line(edge, request_id: str) -> dict:
+    """The access log's line of one request. The log is written in blocks, at most a second after
+    the request (a margin for a busy machine on top)."""
     deadline = time.monotonic() + 3
     while True:
         lines = [json.loads(line) for line in edge.access_log()]
@@ -762,6 +751,15 @@ def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
             break
         time.sleep(0.1)
     assert mine, "the request's line was not written within 3 s"
+    return mine
+
+
+def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
+    edge = stack["edge"]
+    answer = ask(edge.url, "/en/accessibility/")
+    request_id = answer.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    mine = access_log_line(edge, request_id)
     assert mine["status"] == 200
     assert mine["uri"] == "/en/accessibility/"
     assert isinstance(mine["request_time"], float)
