@@ -43,6 +43,7 @@ TARGET_EDGE_P99_MS = 10.0
 TARGET_P99_MS = 25.0  # straight from gunicorn
 TARGET_COLD_RATIO = 0.25  # a never-asked date, against the warm dated page, both from gunicorn
 TARGET_COLD_P99_MS = 20.0
+WARM_QUERIES = 1
 
 
 def fetch(base: str, path: str, **headers) -> tuple[bytes, dict]:
@@ -273,8 +274,9 @@ def print_report(report: dict) -> None:
     for path in URLS:
         q, b = report["queries"][path], report["bytes"][path]
         print(f"{path:36} {q['cold']:12d} {q['warm']:5d} {b['raw']:10d} {b['gzip']:7d}")
-        if q["warm"]:
-            failures.append(f"{path}: {q['warm']} queries on a warm request (target 0)")
+        # A warm request reads the content version, one query by primary key (guidance.snapshot).
+        if q["warm"] != WARM_QUERIES:
+            failures.append(f"{path}: {q['warm']} queries on a warm request (target 1)")
     css = report["bytes"]["static"]
     served = f"{css['served_compressed']} served ({css['encoding']})"
     print(f"\nstatic CSS: {css['raw']} bytes raw, {served}")
