@@ -598,6 +598,25 @@ def test_static_files_are_kept_per_encoding(stack):
     assert len(plain.body) > len(brotli[1].body)
 
 
+def test_a_second_accept_language_line_cannot_put_another_language_in_the_cache(stack):
+    """The app answers in the language of the Accept-Language the edge keys on, however many
+    lines the client sends: a visitor sending the first line alone gets that line's language."""
+    edge = stack["edge"]
+    path = "/api/v1/status?date=2019-05-05"
+    first = "de-DE,de;q=0.9,en;q=0.8"
+    where = urlsplit(edge.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.putrequest("GET", path)
+    connection.putheader("Accept-Language", first)
+    connection.putheader("Accept-Language", "da")
+    connection.endheaders()
+    twice = Answer(connection.getresponse(), 0)
+    connection.close()
+    once = ask(edge.url, path, headers={"Accept-Language": first})
+    assert once.headers["Content-Language"] == twice.headers["Content-Language"]
+    assert once.json()["lang"] == "en"
+
+
 def test_static_files_are_kept_once_whatever_query_string_is_added(stack):
     """?v=1, ?v=2, ... name the same file (the app ignores the query): one copy in the cache, so
     one client cannot fill it with variants."""
