@@ -727,6 +727,22 @@ def test_a_method_nginx_refuses_gets_the_edges_own_answer(stack, method, path, l
         assert f'<html lang="{language}">' in refused.text
 
 
+@pytest.mark.parametrize("length", [3000, 6000, 9000, 20000])
+def test_an_address_too_long_gets_414_readable_from_any_origin(stack, length):
+    """Up to nginx's 8 KB buffer the app refuses a query over 2,048 characters, in the API's JSON;
+    past it nginx refuses the line unread (the path unknown): its own page, with the security
+    headers, readable from any origin. gunicorn's bare HTML never comes through."""
+    edge = stack["edge"]
+    refused = ask(edge.url, "/api/v1/status?date=" + "1" * length)
+    assert refused.status == 414
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert refused.headers["X-Frame-Options"] == "DENY"
+    if length < 8000:
+        assert refused.json()["status"] == 414
+    else:
+        assert "<h1>The address is too long</h1>" in refused.text
+
+
 def test_headers_too_large_answer_400_and_the_json_says_400(stack):
     """nginx's 494 goes out as HTTP 400: the body's status is the HTTP status, as documented."""
     edge = stack["edge"]
