@@ -323,3 +323,29 @@ def test_pages_that_show_no_content_do_not_read_it(monkeypatch):
     assert client.get("/nowhere/").status_code == 404
     assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 403
     assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("offset", "held"),
+    [(-1, False), (0, True), (59_999_999, True), (60_000_000, False)],
+    ids=["a microsecond before it went live", "the moment it went live", "just before the next",
+         "the next scheduled moment"],
+)  # fmt: skip
+def test_content_holds_from_the_moment_it_went_live_until_the_next_scheduled_one(offset, held):
+    from datetime import timedelta
+
+    from guidance.rules.published import Content
+    from tests.clock import days_ahead
+
+    live = days_ahead(30)
+    content = Content(
+        version=1,
+        live_since=live,
+        changed_at=live,
+        valid_until=live + timedelta(minutes=1),
+        milestones=(),
+        options=(),
+        self_services=(),
+        notes=(),
+    )
+    assert content.holds_at(live + timedelta(microseconds=offset)) is held
