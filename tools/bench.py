@@ -163,7 +163,7 @@ def main() -> None:
     prepare(env)
     cold_script = workdir / "cold.lua"
     cold_script.write_text(COLD_SCRIPT)
-    disk_port, disk_block = static_server(ROOT / "staticfiles")
+    disk_port, disk_block = static_server(Path(env["STATIC_ROOT"]))
     with (
         gunicorn(env) as server,
         edge([server.url.removeprefix("http://")], disk_block, workers="auto") as front,

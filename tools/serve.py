@@ -71,6 +71,10 @@ def production_env(**overrides) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "warning",
+        # Its own static files: servers started side by side (pytest's workers) would otherwise
+        # collect into one folder while another serves it, and a file rewritten under a server
+        # goes out with the wrong length.
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="eidguide-static-"),
     }
     env.update(overrides)
     return env
