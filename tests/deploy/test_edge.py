@@ -941,7 +941,7 @@ def test_the_container_healthcheck_passes_with_production_hosts(tmp_path):
     env = production_env(
         DATABASE_URL=f"sqlite:///{database}", ALLOWED_HOSTS="eid.example.dk", PROXY_COUNT="1"
     )
-    manage("migrate", "--noinput", "-v0", env=env)
+    prepare(env)
     with gunicorn(env, workers=1) as app:
         port = urlsplit(app.url).port
         probe = subprocess.run(command, env={**env, "PORT": str(port)}, timeout=10, check=False)

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.publishing.test_admin import MILESTONE_FIELDS
-from tools.serve import ROOT, ProxiedClient, gunicorn, manage, production_env
+from tools.serve import ROOT, ProxiedClient, gunicorn, manage, prepare, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def shared_database(empty_database):
     """The fresh database migrated (the seed included), with a superuser."""
     url = empty_database
     env = production_env(DATABASE_URL=url)
-    manage("migrate", "--noinput", "-v0", env=env)
+    prepare(env)
     env_admin = {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
     manage(
         "createsuperuser",
