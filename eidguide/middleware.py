@@ -22,17 +22,19 @@ class RequestLimitsMiddleware:
                 f"The address is too long: at most {MAX_QUERY_STRING} characters after the “?”."
             )
             return self.refuse(request, 414, message)
-        if sum(name.startswith("HTTP_") for name in request.META) > MAX_HEADERS:
-            return self.refuse(request, 431, f"Too many headers: send at most {MAX_HEADERS}.")
+        # One pass over the headers: how many, and the first that is too long.
+        headers, too_long = 0, None
         for name, value in request.META.items():
-            if (
-                name.startswith("HTTP_")
-                and isinstance(value, str)
-                and len(value) > MAX_HEADER_VALUE
-            ):
-                header = name[5:].replace("_", "-").title()
-                message = f"The {header} header is too long: at most {MAX_HEADER_VALUE} characters."
-                return self.refuse(request, 431, message)
+            if name.startswith("HTTP_"):
+                headers += 1
+                if too_long is None and isinstance(value, str) and len(value) > MAX_HEADER_VALUE:
+                    too_long = name
+        if headers > MAX_HEADERS:
+            return self.refuse(request, 431, f"Too many headers: send at most {MAX_HEADERS}.")
+        if too_long:
+            header = too_long[5:].replace("_", "-").title()
+            message = f"The {header} header is too long: at most {MAX_HEADER_VALUE} characters."
+            return self.refuse(request, 431, message)
         return self.get_response(request)
 
     @staticmethod

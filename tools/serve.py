@@ -1,6 +1,7 @@
 """Run the app as production does (gunicorn, DEBUG off) on a loopback port: for the browser
 tests, the benchmark and the Lighthouse audit."""
 
+import itertools
 import os
 import re
 import secrets
@@ -10,8 +11,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,27 +27,28 @@ ROOT = Path(__file__).resolve().parent.parent
 # (32768 up, which the kernel hands out to any socket), so a port one pytest worker has picked and
 # not yet bound is never picked by another, nor given by the kernel to an outgoing connection.
 PORTS_FROM, PORTS_EACH, RANGES = 20000, 500, 24
-_next_port: list[int] = []
+
+
+@cache
+def own_ports() -> Iterator[int]:
+    """This process's range, round and round (xdist's worker gwN takes range N; any other
+    process the last one)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker[2:]) % (RANGES - 1) if worker.startswith("gw") else RANGES - 1
+    first = PORTS_FROM + index * PORTS_EACH
+    return itertools.cycle(range(first, first + PORTS_EACH))
 
 
 def free_port() -> int:
-    """A free port on loopback, from this process's own range (xdist's worker gwN takes range N;
-    any other process the last one)."""
-    if not _next_port:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-        index = int(worker[2:]) % (RANGES - 1) if worker.startswith("gw") else RANGES - 1
-        _next_port.append(PORTS_FROM + index * PORTS_EACH)
-    first = PORTS_FROM + (_next_port[0] - PORTS_FROM) // PORTS_EACH * PORTS_EACH
-    for _ in range(PORTS_EACH):
-        port = _next_port[0]
-        _next_port[0] = first + (port + 1 - first) % PORTS_EACH
+    """A free port on loopback, the next of this process's range that nothing has bound."""
+    for port in itertools.islice(own_ports(), PORTS_EACH):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue  # in use (by a server of this process, or left over)
             return port
-    raise RuntimeError(f"no free port from {first} to {first + PORTS_EACH - 1}")
+    raise RuntimeError("no free port left in this process's range")
 
 
 def wait_until_healthy(base_url: str, seconds: float = 30) -> float:

@@ -27,6 +27,11 @@ def written() -> dict:
     return yaml.safe_load((HERE / "openapi.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def examples_text() -> str:
+    return STATUS_EXAMPLES.read_text(encoding="utf-8")
+
+
 def date_pattern() -> str:
     """The dates the API reads, as a regular expression over the accepted years."""
     year = year_pattern(FIRST_DATE.year, LAST_DATE.year)
@@ -39,8 +44,7 @@ def date_pattern() -> str:
 def status_examples(server: str) -> dict:
     """The example answers of /api/v1/status, with this server's address, as OpenAPI Example
     Objects (the query each answers is said in its description)."""
-    text = STATUS_EXAMPLES.read_text(encoding="utf-8")
-    examples = json.loads(text.replace(SERVER_PLACEHOLDER, server))
+    examples = json.loads(examples_text().replace(SERVER_PLACEHOLDER, server))
     return {
         name: {
             "summary": example["summary"],
