@@ -2,11 +2,12 @@
 
 Public answers (pages, the API, the calendar) may be kept by browsers and the edge but must be
 revalidated: Django's conditional machinery answers 304 for an unchanged body (ETag) or content
-(Last-Modified), and ``X-Accel-Expires`` ends the edge's copy before a scheduled change.
+(Last-Modified). An answer holds until the next scheduled moment or midnight in Copenhagen,
+whichever is first; no cache is allowed to serve it, fresh or stale, from that second on.
 """
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -19,26 +20,39 @@ from guidance.snapshot import content_for
 
 HEALTH_PATH = "/healthz"
 PUBLIC_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
-CACHE_CONTROL = "public, no-cache"
-EDGE_SECONDS = 1  # how long the edge keeps a public answer (edge/default.conf.template)
-# Headers a 304 repeats besides Django's own (ETag, Last-Modified, Cache-Control, Vary...).
+STALE_SECONDS = 1  # how long past its second the edge may serve a copy while renewing it
+# Headers a 304 repeats besides Django's own (ETag, Last-Modified, Cache-Control, Expires...).
 REPEATED_ON_304 = ("Content-Language", "X-Accel-Expires")
 
 
-def edge_expires(valid_until: datetime | None, now: datetime) -> str | None:
-    """The X-Accel-Expires that ends the edge's copy before ``valid_until`` (the next scheduled
-    moment); None when the edge's own second ends first.
+def holds_until(valid_until: datetime | None, now: datetime) -> datetime:
+    """When an answer made at ``now`` may change: the next scheduled moment (``valid_until``) or
+    the next midnight in Copenhagen (today's answer, and "before"/"after today"), if sooner."""
+    tomorrow = now.astimezone(COPENHAGEN).date() + timedelta(days=1)
+    midnight = datetime.combine(tomorrow, time.min, tzinfo=COPENHAGEN)
+    return midnight if valid_until is None else min(valid_until, midnight)
 
-    nginx serves a copy while its expiry (whole seconds) is not before the clock's second, so the
-    last second allowed is the one before the moment's. Never "0": nginx reads that on a
-    revalidating 304 as "no expiry given" and keeps the old copy for its usual second.
+
+def cache_headers(until: datetime, now: datetime) -> dict[str, str]:
+    """What caches are told of an answer made at ``now`` that holds until ``until``.
+
+    Browsers and other caches: stale at once (``Expires``), so they revalidate. The edge
+    (nginx, which reads ``no-cache`` as "never keep"): fresh through the current second
+    (``X-Accel-Expires``), then served stale for ``STALE_SECONDS`` while one request renews it,
+    and while the app cannot answer, through the last second before ``until``. nginx compares
+    whole seconds, so nothing is ever served in the second ``until`` falls in. nginx 1.22 reads
+    the stale-* extensions only when Cache-Control comes before X-Accel-Expires: keep the order.
     """
-    if valid_until is None:
-        return None
-    last_second = math.floor(valid_until.timestamp()) - 1
-    if last_second >= math.floor(now.timestamp()) + EDGE_SECONDS:
-        return None
-    return f"@{last_second}"
+    last = math.floor(until.timestamp()) - 1
+    fresh = min(math.floor(now.timestamp()), last)
+    return {
+        "Cache-Control": (
+            f"public, stale-while-revalidate={min(STALE_SECONDS, last - fresh)}, "
+            f"stale-if-error={last - fresh}"
+        ),
+        "Expires": http_date(now.timestamp()),
+        "X-Accel-Expires": f"@{fresh}",
+    }
 
 
 def answer_changed_at(content_changed_at: datetime, today: date, now: datetime) -> datetime:
@@ -61,8 +75,8 @@ def cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class PublicAnswerMiddleware:
-    """Cache-Control, ETag, Last-Modified and X-Accel-Expires on public answers; 304 when the
-    client has the answer; no body for HEAD."""
+    """Caching headers, ETag and Last-Modified on public answers; 304 when the client has the
+    answer; no body for HEAD."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,10 +87,9 @@ class PublicAnswerMiddleware:
             return response
         content, now = content_for(request), timezone.now()
         changed_at = answer_changed_at(content.changed_at, today_in_copenhagen(), now)
-        response["Cache-Control"] = CACHE_CONTROL
+        for name, value in cache_headers(holds_until(content.valid_until, now), now).items():
+            response[name] = value
         response["Last-Modified"] = http_date(changed_at.timestamp())
-        if (expires := edge_expires(content.valid_until, now)) is not None:
-            response["X-Accel-Expires"] = expires
         set_response_etag(response)
         answer = get_conditional_response(
             request,

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
-from guidance.pages.middleware import edge_expires
+from guidance.pages.middleware import cache_headers, holds_until
 from guidance.rules.dates import today_in_copenhagen
 from guidance.snapshot import current_content
 from tests import clock, factories
 from tests.publishing.test_admin import milestone_form
+from tools.clock_drill import last_sunday
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,9 @@ def test_a_scheduled_change_ends_the_etag_and_last_modified_at_its_moment(client
         etag, modified = before["ETag"], before["Last-Modified"]
         assert client.get(PAGE, headers={"if-none-match": etag}).status_code == 304
         assert client.get(PAGE, headers={"if-modified-since": modified}).status_code == 304
-        assert before["Cache-Control"] == "public, no-cache"  # browsers ask again every time
+        # Browsers ask again every time: stale as soon as it is made.
+        assert parse_http_date(before["Expires"]) <= (MOMENT - timedelta(seconds=1)).timestamp()
+        assert before["Cache-Control"].startswith("public, ")
     with travel(MOMENT):
         after = client.get(PAGE, headers={"if-none-match": etag})
         assert after.status_code == 200
@@ -151,41 +154,74 @@ def test_the_api_and_the_calendar_leave_a_scheduled_milestone_out_until_it_is_li
         assert b"Scheduled milestone" in client.get(url).content
 
 
-def test_the_edge_is_told_to_drop_its_copy_before_the_moment():
-    moment = MOMENT
-    second = int(moment.timestamp())
-    assert edge_expires(None, moment) is None
-    # Far ahead: the edge's own second ends first.
-    assert edge_expires(moment, moment - timedelta(seconds=10)) is None
-    assert edge_expires(moment, moment - timedelta(seconds=2)) is None
-    # The edge keeps a copy through the next whole second: from 1.5 s before, that ends at the
-    # moment itself.
-    assert edge_expires(moment, moment - timedelta(seconds=1.5)) is None
-    # Closer: the copy may be served in the second before the moment's, never in it.
-    assert edge_expires(moment, moment - timedelta(seconds=1)) == f"@{second - 1}"
-    # In the last second: stale at once (the edge renews it on the next request).
-    assert edge_expires(moment, moment - timedelta(seconds=0.5)) == f"@{second - 1}"
-    # A moment within a second: the second before it is the last one.
-    assert edge_expires(moment + timedelta(seconds=0.4), moment - timedelta(seconds=1)) == (
-        f"@{second - 1}"
+def allowances(until: datetime, now: datetime) -> tuple[int, int, int]:
+    """The last second the edge may serve a copy fresh, stale while renewing it, and stale while
+    the app cannot answer (nginx compares whole seconds: a copy is served while its second plus
+    the allowance is not before the clock's)."""
+    headers = cache_headers(until, now)
+    fresh = int(headers["X-Accel-Expires"].removeprefix("@"))
+    stale = dict(re.findall(r"(stale-[a-z-]+)=(\d+)", headers["Cache-Control"]))
+    return (
+        fresh,
+        fresh + int(stale["stale-while-revalidate"]),
+        fresh + int(stale["stale-if-error"]),
     )
 
 
-def test_answers_just_before_a_scheduled_moment_carry_the_edges_expiry(client):
+def test_no_cache_may_serve_an_answer_in_or_after_the_second_it_changes():
+    second = int(MOMENT.timestamp())
+    # Far ahead: fresh through the current second, stale for one more while it is renewed, and
+    # while the app cannot answer, up to the moment.
+    now = MOMENT - timedelta(minutes=5, seconds=0.3)
+    assert allowances(MOMENT, now) == (second - 301, second - 300, second - 1)
+    # Close: every allowance ends in the second before the moment's.
+    assert allowances(MOMENT, MOMENT - timedelta(seconds=1.5)) == (
+        second - 2, second - 1, second - 1
+    )  # fmt: skip
+    for before in (1, 0.5, 0.001):
+        assert allowances(MOMENT, MOMENT - timedelta(seconds=before)) == (second - 1,) * 3
+    # A moment within a second (not a whole minute): the second before it is the last one.
+    late = MOMENT + timedelta(seconds=0.4)
+    assert allowances(late, MOMENT + timedelta(seconds=0.1)) == (second - 1,) * 3
+
+
+def test_an_answer_holds_until_the_next_moment_or_midnight_in_copenhagen():
+    day = MOMENT.astimezone(clock.COPENHAGEN).date()
+    night = datetime.combine(day + timedelta(days=1), time.min, clock.COPENHAGEN)
+    assert holds_until(MOMENT, MOMENT - timedelta(hours=2)) == MOMENT
+    assert holds_until(None, MOMENT) == night
+    assert holds_until(MOMENT + timedelta(days=3), MOMENT) == night
+    # The night the clocks go back, the hour from 02:00 happens twice: a change scheduled for
+    # the second 02:30 (UTC+1) is an hour after the first (UTC+2), and so is the copy's end.
+    sunday = last_sunday(clock.TODAY.year + 1, 10)
+    first = datetime.combine(sunday, time(0, 30), UTC)  # 02:30 summer time
+    second = datetime.combine(sunday, time(1, 30), UTC)  # 02:30 winter time
+    assert holds_until(second, first) == second
+    assert allowances(second, first)[2] == int(second.timestamp()) - 1
+
+
+def test_answers_carry_the_edges_allowances_and_a_304_repeats_them(client):
     scheduled_milestone()
     second = int(MOMENT.timestamp())
     with travel(MOMENT - timedelta(minutes=5)):
-        assert "X-Accel-Expires" not in page(client)
-    with travel(MOMENT - timedelta(seconds=1)):
-        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"
-        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"  # again
+        answer = page(client)
+        assert answer["X-Accel-Expires"] == f"@{second - 300}"
+        assert answer["Cache-Control"] == "public, stale-while-revalidate=1, stale-if-error=299"
+        # nginx 1.22 reads the stale-* allowances only from a Cache-Control before the expiry.
+        names = [name.lower() for name in answer.headers]
+        assert names.index("cache-control") < names.index("x-accel-expires")
     with travel(MOMENT - timedelta(seconds=0.5)):
-        assert page(client)["X-Accel-Expires"] == f"@{second - 1}"
-        revalidated = client.get(PAGE, headers={"if-none-match": "*"})
+        answer = page(client)
+        assert answer["X-Accel-Expires"] == f"@{second - 1}"
+        assert answer["Cache-Control"] == "public, stale-while-revalidate=0, stale-if-error=0"
+        revalidated = client.get(PAGE, headers={"if-none-match": answer["ETag"]})
         assert revalidated.status_code == 304  # the edge revalidates: the 304 says it too
         assert revalidated["X-Accel-Expires"] == f"@{second - 1}"
+        assert revalidated["Cache-Control"] == answer["Cache-Control"]
+        names = [name.lower() for name in revalidated.headers]
+        assert names.index("cache-control") < names.index("x-accel-expires")
     with travel(MOMENT):
-        assert "X-Accel-Expires" not in page(client)
+        assert page(client)["X-Accel-Expires"] == f"@{second}"
 
 
 # --- the admin: publishing fields, kind of change, public notes --------------------------------
