@@ -130,6 +130,9 @@ def static_server(staticfiles: Path) -> tuple[int, str]:
     """An extra server for the edge's nginx: the stylesheet straight from disk (the machine's
     limit for an HTTP answer here)."""
     port = free_port()
+    # nginx's workers run as "nobody" when the master is root: the folder (made private by
+    # mkdtemp) must be theirs to read.
+    staticfiles.chmod(0o755)
     block = f"""
 server {{
     listen 127.0.0.1:{port};

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -340,17 +339,11 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """400 for a request Django refuses before a view sees it (too many query fields)."""
+    """400 for a request Django refuses before a view sees it (a host it does not serve)."""
     if not is_open_data(request.path):
         return defaults.bad_request(request, exception)
     with translation.override(accept_language(request)):
-        if isinstance(exception, TooManyFieldsSent):
-            message = _("Too many parameters: send at most %(count)s.") % {
-                "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-            }
-        else:
-            message = _("This request cannot be answered as it is.")
-        return error_json(400, message)
+        return error_json(400, _("This request cannot be answered as it is."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -7,11 +7,19 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.validators import validate_email
 from django.forms import ValidationError
-from django.urls import translate_url
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from guidance.rules.source import source_for
+
+
+def in_language(path: str, code: str) -> str:
+    """``path`` in the language ``code``: a page has the same address in every language after
+    its language prefix (``i18n_patterns``, untranslated paths). Other paths stay as they are."""
+    prefix, slash, rest = path[1:].partition("/")
+    if slash and prefix in dict(settings.LANGUAGES):
+        return f"/{code}/{rest}"
+    return path
 
 
 def languages(request) -> dict:
@@ -24,7 +32,7 @@ def languages(request) -> dict:
         host = None
     alternates = []
     for code, _name in settings.LANGUAGES:
-        translated_url = translate_url(path, code)
+        translated_url = in_language(path, code)
         alternates.append(
             {
                 "code": code,

@@ -468,7 +468,7 @@ class SelfServiceAdmin(ContentAdmin):
     list_editable = ["order", "published"]
     list_filter = ["published"]
     search_fields = ["name_en", "name_da"]
-    # Hundreds of rows can be edited in one go (guidance.publishing.form_limits lets them through).
+    # Hundreds of rows can be edited in one go (DATA_UPLOAD_MAX_NUMBER_FIELDS lets them through).
     list_per_page = 500
 
     def get_changelist_form(self, request, **kwargs):

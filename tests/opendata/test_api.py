@@ -249,21 +249,6 @@ def test_a_parameter_error_has_the_agreed_shape(client):
     assert body["errors"] == {"audience": [body["error"]]}
 
 
-def test_too_many_query_fields_get_400_json(client):
-    query = "&".join(f"x{i}=1" for i in range(250))
-    body = assert_api_error(client, client.get(f"/api/v1/status?{query}"), 400)
-    assert body["field"] is None
-    assert body["errors"] == {}
-    assert "at most 200" in body["error"]
-
-
-def test_too_many_query_fields_on_a_page_still_get_the_html_page(client):
-    query = "&".join(f"x{i}=1" for i in range(250))
-    response = client.get(f"/en/?{query}")
-    assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/html")
-
-
 @pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/status", "/api/v1/status/"])
 def test_an_unknown_api_address_gets_404_json(client, path):
     body = assert_api_error(client, client.get(path), 404)
@@ -307,10 +292,6 @@ def test_a_failure_inside_the_api_gets_500_json(settings):
 
 
 ERROR_TEXTS = {
-    "too many": {
-        "en": "Too many parameters: send at most 200.",
-        "da": "For mange parametre: send højst 200.",
-    },
     "refused": {
         "en": "This request cannot be answered as it is.",
         "da": "Forespørgslen kan ikke besvares, som den er.",
@@ -326,14 +307,11 @@ ERROR_TEXTS = {
 def test_errors_django_raises_before_the_api_reads_the_request_are_in_the_clients_language(
     client, language, settings
 ):
-    """The whole message, in the language the client accepts: too many fields, a host this
-    service does not answer for, and a failure inside."""
+    """The whole message, in the language the client accepts: a host this service does not
+    answer for, and a failure inside."""
     from django.test import Client
 
     headers = {"accept-language": language}
-    query = "&".join(f"x{i}=1" for i in range(250))
-    body = assert_api_error(client, client.get(f"/api/v1/status?{query}", headers=headers), 400)
-    assert body["error"] == ERROR_TEXTS["too many"][language]
     refused = Client(raise_request_exception=False, headers={"x-forwarded-proto": "https"})
     response = refused.get("/api/v1/status", headers={**headers, "host": "evil.example"})
     assert response.status_code == 400

@@ -413,15 +413,6 @@ def test_a_bulk_edit_of_300_self_services_is_saved(staff_client):
     assert latest.history_change_reason == "Changed in the list of self-services"
 
 
-def test_the_public_pages_keep_their_200_field_limit(client):
-    query = "&".join(f"f{i}=1" for i in range(250))
-    assert client.get(f"/en/?{query}").status_code == 400
-    assert client.post("/en/?date=2023-07-01", {f"f{i}": 1 for i in range(250)}).status_code in (
-        400,
-        405,
-    )
-
-
 def test_even_the_admin_refuses_a_form_with_thousands_of_fields(staff_client):
     body = urlencode({f"f{i}": 1 for i in range(6000)})
     response = staff_client.post("/admin/guidance/selfservice/", body, content_type=FORM)
