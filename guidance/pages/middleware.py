@@ -20,8 +20,7 @@ from guidance.snapshot import content_for
 
 HEALTH_PATH = "/healthz"
 PUBLIC_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
-FRESH_SECONDS = 1  # how many whole seconds after its own the edge may serve a copy fresh
-STALE_SECONDS = 1  # and then stale, while one request renews it
+STALE_SECONDS = 1  # how long past its second the edge may serve a copy while renewing it
 # Headers a 304 repeats besides Django's own (ETag, Last-Modified, Cache-Control, Expires...).
 REPEATED_ON_304 = ("Content-Language", "X-Accel-Expires")
 
@@ -38,14 +37,14 @@ def cache_headers(until: datetime, now: datetime) -> dict[str, str]:
     """What caches are told of an answer made at ``now`` that holds until ``until``.
 
     Browsers and other caches: stale at once (``Expires``), so they revalidate. The edge
-    (nginx, which reads ``no-cache`` as "never keep"): fresh through the next second
+    (nginx, which reads ``no-cache`` as "never keep"): fresh through the current second
     (``X-Accel-Expires``), then served stale for ``STALE_SECONDS`` while one request renews it,
     and while the app cannot answer, through the last second before ``until``. nginx compares
     whole seconds, so nothing is ever served in the second ``until`` falls in. nginx 1.22 reads
     the stale-* extensions only when Cache-Control comes before X-Accel-Expires: keep the order.
     """
     last = math.floor(until.timestamp()) - 1
-    fresh = min(math.floor(now.timestamp()) + FRESH_SECONDS, last)
+    fresh = min(math.floor(now.timestamp()), last)
     return {
         "Cache-Control": (
             f"public, stale-while-revalidate={min(STALE_SECONDS, last - fresh)}, "
