@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.http import Http404
 from django.urls import path
 from django.utils import formats, timezone
@@ -83,6 +83,19 @@ class CopenhagenMoment(forms.SplitDateTimeField):
                 code="skipped_time",
             )
         return moment
+
+
+class Text(forms.CharField):
+    """A text field whose line ends are stored as LF: browsers send CRLF, so a form saved
+    unchanged would otherwise differ from the row on every line."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# What a save carries besides the row: none of it is a change to the row.
+ABOUT_THE_SAVE = {"loaded_version", "change_kind", "note_en", "note_da", "change_reason"}
 
 
 class ContentForm(forms.ModelForm):
@@ -310,6 +323,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     publishing fields, the kind of change (with its public note) and the preview."""
 
     form = ContentForm
+    formfield_overrides = {models.TextField: {"form_class": Text}}
     change_form_template = "admin/guidance/content_change_form.html"
     publishing_fieldset = (
         _("Publishing"),
@@ -331,8 +345,11 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # a revert's version
+        unchanged = not set(form.changed_data) - ABOUT_THE_SAVE
+        if change and historic is None and unchanged and not form.noted:
+            return  # nothing changed, nothing to tell: no save, no history, no new version
         reason = form.cleaned_data.get("change_reason")
-        historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
         if not reason and historic is not None:
             when = saved_at(historic.history_date)
             reason = gettext("Reverted to the version of %(when)s") % {"when": when}
@@ -428,7 +445,8 @@ class EnrollmentOptionAdmin(ContentAdmin):
     search_fields = ["name_en", "name_da", "summary_en", "summary_da", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     formfield_overrides = {
-        EnrollmentOption.requirements.field.__class__: {"widget": forms.CheckboxSelectMultiple}
+        **ContentAdmin.formfield_overrides,
+        EnrollmentOption.requirements.field.__class__: {"widget": forms.CheckboxSelectMultiple},
     }
     fieldsets = [
         (

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
-from guidance.models import Milestone
+from guidance.models import ContentVersion, Milestone
 from guidance.publishing.admin import ContentAdmin
 from tests.conftest import answer_status
 
@@ -436,3 +436,29 @@ def test_a_save_the_database_cannot_take_is_refused_with_a_message(staff_client,
     assert response.status_code == 503
     assert "Nothing was saved" in response.content.decode()
     assert closing().title_en == "NemID closes"
+
+
+def test_a_form_saved_unchanged_is_no_change(staff_client):
+    """Browsers send a textarea's line ends as CRLF: a milestone saved without touching it keeps
+    its text as it was, adds no history and leaves what citizens see (the content version) be."""
+    milestone = closing()
+    Milestone.objects.filter(pk=milestone.pk).update(what_to_do_en="Use MitID.\nAsk for help.")
+    milestone.refresh_from_db()
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    html = staff_client.get(url).content.decode()
+    loaded = re.search(r'name="loaded_version" value="([^"]*)"', html).group(1)
+    fields = milestone_form(milestone, loaded_version=loaded, change_kind="minor")
+    fields = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in fields.items()}
+    history, version = milestone.history.count(), ContentVersion.objects.get().number
+    response = staff_client.post(url, urlencode(fields), content_type=FORM)
+    assert response.status_code == 302, response.content.decode()[:500]
+    milestone.refresh_from_db()
+    assert milestone.what_to_do_en == "Use MitID.\nAsk for help."
+    assert milestone.history.count() == history
+    assert ContentVersion.objects.get().number == version
+    # A real change is saved, with its line ends as LF.
+    fields["what_to_do_en"] = "Use MitID.\r\nAsk Borgerservice."
+    assert staff_client.post(url, urlencode(fields), content_type=FORM).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.what_to_do_en == "Use MitID.\nAsk Borgerservice."
+    assert milestone.history.count() == history + 1

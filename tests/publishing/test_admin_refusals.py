@@ -163,7 +163,7 @@ def test_a_list_the_database_cannot_read_is_refused_with_a_message(monkeypatch, 
 def test_a_save_the_database_cannot_take_says_so_in_full(monkeypatch, caplog):
     admin = editor("ann")
     pk = closing().pk
-    fields = change_form(admin, "milestone", pk)
+    fields = {**change_form(admin, "milestone", pk), "title_en": ["NemID has closed"]}
     monkeypatch.setattr(Milestone, "save", locked)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = admin.post(f"/admin/guidance/milestone/{pk}/change/", fields)
