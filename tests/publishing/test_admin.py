@@ -462,3 +462,27 @@ def test_a_form_saved_unchanged_is_no_change(staff_client):
     milestone.refresh_from_db()
     assert milestone.what_to_do_en == "Use MitID.\nAsk Borgerservice."
     assert milestone.history.count() == history + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "{d} {month} {y} {h:02d}:{m:02d}"), ("da", "{d}. {month} {y} kl. {h:02d}.{m:02d}")],
+)
+def test_the_admin_writes_a_moment_as_its_language_writes_a_date(staff_client, language, written):
+    """One date format a language: "7 December 2026 06:52" beside "25 November 2026", never
+    Django's "Dec. 7, 2026, 6:52 a.m."."""
+    from django.utils import timezone, translation
+    from django.utils.dateformat import format as date_format
+
+    milestone = closing()
+    changed = timezone.localtime(milestone.updated_at)
+    with translation.override(language):
+        month = date_format(changed, "F")
+    html = staff_client.get(
+        "/admin/guidance/milestone/", headers={"accept-language": language}
+    ).content.decode()
+    expected = written.format(
+        d=changed.day, month=month, y=changed.year, h=changed.hour, m=changed.minute
+    )
+    assert expected in html
+    assert " a.m." not in html and " p.m." not in html
