@@ -486,3 +486,25 @@ def test_the_admin_writes_a_moment_as_its_language_writes_a_date(staff_client, l
     )
     assert expected in html
     assert " a.m." not in html and " p.m." not in html
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_refused_form_names_and_links_each_field_to_correct_above_the_fields(
+    staff_client, language
+):
+    milestone = closing()
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    html = staff_client.get(url).content.decode()
+    loaded = re.search(r'name="loaded_version" value="([^"]*)"', html).group(1)
+    fields = milestone_form(milestone, loaded_version=loaded, title_da="")
+    response = staff_client.post(url, fields, headers={"accept-language": language})
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = re.search(
+        r'<ul class="errorlist error-summary" aria-label="([^"]+)">(.*?)</ul>', html, re.S
+    )
+    assert summary, "no error summary"
+    assert summary[1] == {"en": "Fields to correct", "da": "Felter, der skal rettes"}[language]
+    label = {"en": "Title (Danish)", "da": "Titel (dansk)"}[language]
+    assert f'<a href="#id_title_da">{label}</a>' in summary[2]
+    assert html.index("error-summary") < html.index('id="id_title_da"')
