@@ -162,14 +162,15 @@ class Milestone(ContentModel):
     title_da = models.CharField(_("title (Danish)"), max_length=120)
     summary_en = models.TextField(
         _("what it means (English)"),
+        max_length=300,
         help_text=_("One or two sentences, in the present tense: the answer a visitor reads."),
     )
-    summary_da = models.TextField(_("what it means (Danish)"))
+    summary_da = models.TextField(_("what it means (Danish)"), max_length=300)
     what_to_do_en = models.TextField(
-        _("what to do (English)"), blank=True, help_text=_("One action a line.")
+        _("what to do (English)"), max_length=600, blank=True, help_text=_("One action a line.")
     )
     what_to_do_da = models.TextField(
-        _("what to do (Danish)"), blank=True, help_text=_("One action a line.")
+        _("what to do (Danish)"), max_length=600, blank=True, help_text=_("One action a line.")
     )
     source_url = models.URLField(
         _("source"), blank=True, help_text=_("The official page the fact comes from.")
@@ -294,10 +295,14 @@ class EnrollmentOption(ContentModel):
     )
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_da = models.CharField(_("name (Danish)"), max_length=120)
-    summary_en = models.TextField(_("summary (English)"))
-    summary_da = models.TextField(_("summary (Danish)"))
-    steps_en = models.TextField(_("steps (English)"), blank=True, help_text=_("One step a line."))
-    steps_da = models.TextField(_("steps (Danish)"), blank=True, help_text=_("One step a line."))
+    summary_en = models.TextField(_("summary (English)"), max_length=300)
+    summary_da = models.TextField(_("summary (Danish)"), max_length=300)
+    steps_en = models.TextField(
+        _("steps (English)"), max_length=800, blank=True, help_text=_("One step a line.")
+    )
+    steps_da = models.TextField(
+        _("steps (Danish)"), max_length=800, blank=True, help_text=_("One step a line.")
+    )
     requirements = models.ManyToManyField(
         Requirement, blank=True, related_name="options", verbose_name=_("requirements")
     )

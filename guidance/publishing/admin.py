@@ -141,6 +141,10 @@ class ContentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None) and not field.widget.is_hidden:
+                limit = gettext("At most %(count)s characters.") % {"count": field.max_length}
+                field.help_text = f"{field.help_text} {limit}".strip()
         if "publish_from" in self.fields:
             self.fields["publish_from"].help_text += " " + gettext(
                 "On the night the clocks go back, a time from 02:00 to 02:59 means the first one "

@@ -50,10 +50,11 @@ def scheduled(client, day, at: str, language: str = "en"):
 
 
 def form_error(response) -> str:
-    """The one error the refused form shows."""
+    """The one error the refused form shows beside its field (the summary above repeats it)."""
     assert response.status_code == 200, response.status_code
     html = response.content.decode()
-    (error,) = re.findall(r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', html, re.S)
+    pattern = r'<ul class="errorlist(?! error-summary)[^"]*"[^>]*>\s*<li>(.*?)</li>'
+    (error,) = re.findall(pattern, html, re.S)
     return error
 
 

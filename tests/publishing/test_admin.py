@@ -509,3 +509,20 @@ def test_a_refused_form_names_and_links_each_field_to_correct_above_the_fields(
     label = {"en": "Title (Danish)", "da": "Titel (dansk)"}[language]
     assert f'<a href="#id_title_da">{label}</a>' in summary[2]
     assert html.index("error-summary") < html.index('id="id_title_da"')
+
+
+def test_a_text_longer_than_its_help_allows_is_refused_and_the_limit_is_shown(staff_client):
+    """ "What it means" is one or two sentences: 10,000 characters are refused, and the form
+    says the limit beside the field (the browser stops at it too)."""
+    milestone = closing()
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    html = staff_client.get(url).content.decode()
+    assert re.search(r'<textarea name="summary_en"[^>]*maxlength="300"', html)
+    assert "the answer a visitor reads. At most 300 characters." in html
+    loaded = re.search(r'name="loaded_version" value="([^"]*)"', html).group(1)
+    fields = milestone_form(milestone, loaded_version=loaded, summary_en="x" * 10_000)
+    response = staff_client.post(url, fields)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 300 characters" in response.content.decode()
+    milestone.refresh_from_db()
+    assert len(milestone.summary_en) < 300
