@@ -329,6 +329,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     form = ContentForm
     formfield_overrides = {models.TextField: {"form_class": Text}}
     change_form_template = "admin/guidance/content_change_form.html"
+    object_history_form_template = "admin/guidance/object_history_form.html"
     publishing_fieldset = (
         _("Publishing"),
         {"fields": ["publish_from", "review_by"]},

@@ -51,10 +51,15 @@ def test_the_weak_form_of_the_etag_gets_304(client, url):
 
 @pytest.mark.parametrize("url", URLS)
 def test_a_304_carries_what_the_200_carries(client, url):
-    full = client.get(url, headers={"accept-language": "da"})
-    response = client.get(url, headers={"if-none-match": full["ETag"], "accept-language": "da"})
+    headers = {"accept-language": "da"}
+    with time_machine.travel(timezone.now(), tick=False):  # the allowances count whole seconds
+        full = client.get(url, headers=headers)
+        response = client.get(url, headers={"if-none-match": full["ETag"], **headers})
     assert response.status_code == 304
-    for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
+    for name in (
+        "ETag", "Last-Modified", "Cache-Control", "Expires", "X-Accel-Expires", "Vary",
+        "Content-Language",
+    ):  # fmt: skip
         assert response.get(name) == full.get(name), name
     for name, value in full.items():
         if name.lower().startswith("access-control-"):

@@ -526,3 +526,30 @@ def test_a_text_longer_than_its_help_allows_is_refused_and_the_limit_is_shown(st
     assert "Ensure this value has at most 300 characters" in response.content.decode()
     milestone.refresh_from_db()
     assert len(milestone.summary_en) < 300
+
+
+@pytest.mark.parametrize(("language", "revert"), [("en", "Revert milestone"), ("da", "Gendan")])
+def test_the_revert_and_review_due_pages_have_the_admins_breadcrumbs(
+    staff_client, language, revert
+):
+    """The admin styles breadcrumbs as a list (<ol class="breadcrumbs">); a <div> shows bare."""
+    milestone = closing()
+    version = milestone.history.order_by("history_date").first()
+    headers = {"accept-language": language}
+    for url in (
+        f"/admin/guidance/milestone/{milestone.pk}/history/{version.history_id}/",
+        "/admin/review-due/",
+    ):
+        html = staff_client.get(url, headers=headers).content.decode()
+        assert '<ol class="breadcrumbs">' in html, url
+        assert '<div class="breadcrumbs">' not in html, url
+    trail = re.search(
+        r'<ol class="breadcrumbs">(.*?)</ol>',
+        staff_client.get(
+            f"/admin/guidance/milestone/{milestone.pk}/history/{version.history_id}/",
+            headers=headers,
+        ).content.decode(),
+        re.S,
+    )[1]
+    assert revert in trail
+    assert "istori" not in trail.split("</li>")[2]  # "Milestones", not "Historical milestones"
