@@ -104,3 +104,21 @@ def test_an_editor_prepares_previews_and_schedules_a_publisher_publishes(chromiu
     asked = time.time() - moment
     assert shows_title(citizen, site), "the scheduled milestone is not live at its minute"
     print(f"\nlive in the first page asked, {asked:.2f} s after its minute")
+
+
+@pytest.mark.parametrize("model", ["milestone", "enrollmentoption", "requirement", "selfservice"])
+def test_every_change_list_fits_a_1280_pixel_screen(chromium, site, model, artifacts):
+    """Every column of every change list is on screen at 1280 px, the filters beside it (the
+    "review by" column was cut off)."""
+    context, page, _errors = log_in(chromium, site, "editor")
+    page.goto(f"{site}/admin/guidance/{model}/")
+    table = page.locator("#result_list")
+    # The list scrolls inside its box when it is too wide: what it hides is the overflow.
+    overflow = page.evaluate(
+        "() => { const box = document.querySelector('#changelist-form .results');"
+        " return box.scrollWidth - box.clientWidth; }"
+    )
+    page.screenshot(path=artifacts / f"changelist-{model}-1280.png")
+    headers = table.locator("thead th").all_inner_texts()
+    context.close()
+    assert overflow <= 0, f"the {model} list is {overflow:.0f} px too wide: {headers}"
