@@ -37,7 +37,7 @@ def main_config(folder: Path, workers: int | str) -> str:
     moved into ``folder``; no `user` (nginx's workers run as "nobody" when the master is root)."""
     config = MAIN.read_text()
     config = config.replace("user  nginx;\n", "")
-    config = config.replace("worker_processes  auto;", f"worker_processes  {workers};")
+    config = re.sub(r"worker_processes\s+\w+;", f"worker_processes  {workers};", config)
     config = config.replace("/var/log/nginx/", f"{folder}/")
     config = config.replace("/var/run/nginx.pid", f"{folder}/nginx.pid")
     temp = "".join(
