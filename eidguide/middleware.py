@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from guidance.opendata.api import error_json, is_open_data
+from guidance.opendata.api import accept_language, error_json, is_open_data
 
 MAX_QUERY_STRING = 2048
 MAX_HEADER_VALUE = 8192
@@ -18,10 +21,7 @@ class RequestLimitsMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
-            message = (
-                f"The address is too long: at most {MAX_QUERY_STRING} characters after the “?”."
-            )
-            return self.refuse(request, 414, message)
+            return self.refuse(request, 414, too_long_address)
         # One pass over the headers: how many, and the first that is too long.
         headers, too_long = 0, None
         for name, value in request.META.items():
@@ -30,19 +30,39 @@ class RequestLimitsMiddleware:
                 if too_long is None and isinstance(value, str) and len(value) > MAX_HEADER_VALUE:
                     too_long = name
         if headers > MAX_HEADERS:
-            return self.refuse(request, 431, f"Too many headers: send at most {MAX_HEADERS}.")
+            return self.refuse(request, 431, too_many_headers)
         if too_long:
             header = too_long[5:].replace("_", "-").title()
-            message = f"The {header} header is too long: at most {MAX_HEADER_VALUE} characters."
-            return self.refuse(request, 431, message)
+            return self.refuse(request, 431, lambda: too_long_header(header))
         return self.get_response(request)
 
     @staticmethod
-    def refuse(request, status: int, message: str) -> HttpResponse:
-        """The refusal: JSON in the API's error shape on the open data, plain text elsewhere."""
+    def refuse(request, status: int, message) -> HttpResponse:
+        """The refusal, in the language the request asks for (before LocaleMiddleware has run):
+        JSON in the API's error shape on the open data, the site's page elsewhere."""
         if is_open_data(request.path):
-            return error_json(status, message)
-        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+            with translation.override(accept_language(request)):
+                return error_json(status, message())
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or translation.get_language_from_request(request)):
+            return render(request, "refused.html", {"message": message()}, status=status)
+
+
+def too_long_address() -> str:
+    return _("The address is too long: at most %(count)s characters after the “?”.") % {
+        "count": MAX_QUERY_STRING
+    }
+
+
+def too_many_headers() -> str:
+    return _("Too many headers: send at most %(count)s.") % {"count": MAX_HEADERS}
+
+
+def too_long_header(header: str) -> str:
+    return _("The %(header)s header is too long: at most %(count)s characters.") % {
+        "header": header,
+        "count": MAX_HEADER_VALUE,
+    }
 
 
 class ExactVaryMiddleware:

@@ -276,10 +276,11 @@ def test_an_over_long_header_gets_431_json(client):
     assert "X-Padding" in assert_api_error(client, response, 431)["error"]
 
 
-def test_over_long_input_on_pages_is_still_plain_text(client):
+def test_over_long_input_on_pages_gets_the_sites_page(client):
     response = client.get("/en/", {"date": "x" * 3000})
     assert response.status_code == 414
-    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Type"].startswith("text/html")
+    assert "The request could not be read" in response.content.decode()
 
 
 def test_a_failure_inside_the_api_gets_500_json(settings):
