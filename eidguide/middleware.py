@@ -5,12 +5,18 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guidance.opendata.api import accept_language, error_json, is_open_data
 
 MAX_QUERY_STRING = 2048
 MAX_HEADER_VALUE = 8192
 MAX_HEADERS = 100  # gunicorn takes 200 (gunicorn.conf.py): the app refuses first, in its shape
+TOO_LONG_ADDRESS = gettext_noop(
+    "The address is too long: at most %(count)s characters after the “?”."
+)
+TOO_MANY_HEADERS = gettext_noop("Too many headers: send at most %(count)s.")
+TOO_LONG_HEADER = gettext_noop("The %(header)s header is too long: at most %(count)s characters.")
 
 
 class RequestLimitsMiddleware:
@@ -21,7 +27,7 @@ class RequestLimitsMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
-            return self.refuse(request, 414, too_long_address)
+            return self.refuse(request, 414, TOO_LONG_ADDRESS, count=MAX_QUERY_STRING)
         # One pass over the headers: how many, and the first that is too long.
         headers, too_long = 0, None
         for name, value in request.META.items():
@@ -30,39 +36,22 @@ class RequestLimitsMiddleware:
                 if too_long is None and isinstance(value, str) and len(value) > MAX_HEADER_VALUE:
                     too_long = name
         if headers > MAX_HEADERS:
-            return self.refuse(request, 431, too_many_headers)
+            return self.refuse(request, 431, TOO_MANY_HEADERS, count=MAX_HEADERS)
         if too_long:
             header = too_long[5:].replace("_", "-").title()
-            return self.refuse(request, 431, lambda: too_long_header(header))
+            return self.refuse(request, 431, TOO_LONG_HEADER, header=header, count=MAX_HEADER_VALUE)
         return self.get_response(request)
 
     @staticmethod
-    def refuse(request, status: int, message) -> HttpResponse:
+    def refuse(request, status: int, message: str, **values) -> HttpResponse:
         """The refusal, in the language the request asks for (before LocaleMiddleware has run):
         JSON in the API's error shape on the open data, the site's page elsewhere."""
         if is_open_data(request.path):
             with translation.override(accept_language(request)):
-                return error_json(status, message())
+                return error_json(status, _(message) % values)
         language = translation.get_language_from_path(request.path_info)
         with translation.override(language or translation.get_language_from_request(request)):
-            return render(request, "refused.html", {"message": message()}, status=status)
-
-
-def too_long_address() -> str:
-    return _("The address is too long: at most %(count)s characters after the “?”.") % {
-        "count": MAX_QUERY_STRING
-    }
-
-
-def too_many_headers() -> str:
-    return _("Too many headers: send at most %(count)s.") % {"count": MAX_HEADERS}
-
-
-def too_long_header(header: str) -> str:
-    return _("The %(header)s header is too long: at most %(count)s characters.") % {
-        "header": header,
-        "count": MAX_HEADER_VALUE,
-    }
+            return render(request, "refused.html", {"message": _(message) % values}, status=status)
 
 
 class ExactVaryMiddleware:

@@ -21,8 +21,8 @@ from guidance.snapshot import content_for
 HEALTH_PATH = "/healthz"
 PUBLIC_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
 STALE_SECONDS = 1  # how long past its second the edge may serve a copy while renewing it
-# ... and while the app cannot answer: a copy renewed in the last minute (an edit made since
-# is on no copy older than that; the app cannot know of edits to come).
+# How long while the app cannot answer: an edit is on every copy renewed since, and the app
+# cannot know of edits to come.
 ERROR_SECONDS = 60
 # Headers a 304 repeats besides Django's own (ETag, Last-Modified, Cache-Control, Expires...).
 REPEATED_ON_304 = ("Content-Language", "X-Accel-Expires")
@@ -42,10 +42,10 @@ def cache_headers(until: datetime, now: datetime) -> dict[str, str]:
     Browsers and other caches: stale at once (``Expires``), so they revalidate. The edge
     (nginx, which reads ``no-cache`` as "never keep"): fresh through the current second
     (``X-Accel-Expires``), then served stale for ``STALE_SECONDS`` while one request renews it,
-    and while the app cannot answer, for ``ERROR_SECONDS`` more, never past the last second
-    before ``until``. nginx compares
-    whole seconds, so nothing is ever served in the second ``until`` falls in. nginx 1.22 reads
-    the stale-* extensions only when Cache-Control comes before X-Accel-Expires: keep the order.
+    and while the app cannot answer, for ``ERROR_SECONDS``; never past the last second before
+    ``until``. nginx compares whole seconds, so nothing is ever served in the second ``until``
+    falls in. nginx 1.22 reads the stale-* extensions only when Cache-Control comes before
+    X-Accel-Expires: keep the order.
     """
     last = math.floor(until.timestamp()) - 1
     fresh = min(math.floor(now.timestamp()), last)

@@ -97,10 +97,6 @@ class Text(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# What a save carries besides the row: none of it is a change to the row.
-ABOUT_THE_SAVE = {"loaded_version", "change_kind", "note_en", "note_da", "change_reason"}
-
-
 class ContentForm(forms.ModelForm):
     """A content row's admin form: refuses a stale save; asks why; reverts requirements too."""
 
@@ -354,7 +350,8 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # a revert's version
-        unchanged = not set(form.changed_data) - ABOUT_THE_SAVE
+        # The "Why" fields are about the save, not the row: none of them is a change to it.
+        unchanged = not set(form.changed_data) - set(self.reason_fieldset[1]["fields"])
         if change and historic is None and unchanged and not form.noted:
             return  # nothing changed, nothing to tell: no save, no history, no new version
         reason = form.cleaned_data.get("change_reason")
