@@ -123,9 +123,30 @@ def pytest_collection_modifyitems(config, items):
             item, "fixturenames", ()
         ):
             item.add_marker(pytest.mark.database)
-    # The tests that wait up to a minute for the wall clock first: `make test` (--dist worksteal)
-    # gives each worker a run of the collection, so they wait while the other workers compute.
-    items.sort(key=lambda item: item.get_closest_marker("minute") is None)
+
+
+class WaitingTestsSpread:
+    """The tests that wait up to a minute for the wall clock each start a worker's run of the
+    collection (`make test`'s --dist worksteal hands each worker an equal run at first), so they
+    wait at once while the other workers compute. One after another on one worker, they were
+    the suite's last half minute; putting every slow module first as well made it longer (all
+    servers at once)."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
+    def pytest_collection_modifyitems(self, items):
+        waiting = [item for item in items if item.get_closest_marker("minute")]
+        rest = [item for item in items if not item.get_closest_marker("minute")]
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        starts = [0]  # where each worker's run begins, as worksteal cuts them
+        for worker in range(workers - 1):
+            starts.append(starts[-1] + (len(items) - starts[-1]) // (workers - worker))
+        items[:] = rest
+        for n, item in enumerate(waiting):
+            items.insert(starts[n % workers] + n // workers, item)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(WaitingTestsSpread())
 
 
 def pytest_sessionstart(session):

@@ -65,8 +65,10 @@ def site(tmp_path_factory):
         yield server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One Chromium for a module's tests. Playwright runs an event loop in the thread while it
+    is open, and Django refuses database work there: the next module's tests may need it."""
     ensure_chromium()
     from playwright.sync_api import sync_playwright
 
