@@ -40,9 +40,10 @@ URLS = [
 ]
 TARGET_EDGE_RATIO = 0.95  # every URL through the edge, against nginx's own static-file rate
 TARGET_EDGE_P99_MS = 10.0
-TARGET_P99_MS = 25.0  # straight from gunicorn
+# Straight from gunicorn every answer is computed (the app keeps no responses, only the content:
+# the edge keeps answers), so at 16 connections its latency is the queue (16 / throughput): no
+# latency target there; the miss cost sets what one answer may cost.
 TARGET_COLD_RATIO = 0.25  # a never-asked date, against the warm dated page, both from gunicorn
-TARGET_COLD_P99_MS = 20.0
 WARM_QUERIES = 1
 
 
@@ -262,8 +263,6 @@ def print_report(report: dict) -> None:
     print(row("gunicorn+whitenoise: stylesheet", results["static"], 1))
     for path, r in results["gunicorn"].items():
         print(row(path, r, r["ratio_to_static"]))
-        if r["p99_ms"] >= TARGET_P99_MS:
-            failures.append(f"gunicorn {path}: p99 {r['p99_ms']:.1f} ms (target < {TARGET_P99_MS})")
         if r["non_2xx"] or r["socket_errors"]:
             failures.append(f"gunicorn {path}: {r['non_2xx']} non-2xx, {r['socket_errors']} errors")
     cold = results["cold"]
@@ -271,8 +270,6 @@ def print_report(report: dict) -> None:
     print(row(cold["url"], cold, cold["ratio_to_warm"]))
     if cold["ratio_to_warm"] < TARGET_COLD_RATIO:
         failures.append(f"cold: {cold['ratio_to_warm']:.2f}x warm (target {TARGET_COLD_RATIO})")
-    if cold["p99_ms"] >= TARGET_COLD_P99_MS:
-        failures.append(f"cold: p99 {cold['p99_ms']:.1f} ms (target < {TARGET_COLD_P99_MS})")
     print(f"\n{'URL':36} {'queries cold':>12} {'warm':>5} {'bytes raw':>10} {'gzip':>7}")
     for path in URLS:
         q, b = report["queries"][path], report["bytes"][path]
