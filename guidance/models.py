@@ -4,6 +4,7 @@ Every citizen-facing text has an English (``_en``) and a Danish (``_da``) field;
 without a suffix (``milestone.title``) reads the one for the active language.
 """
 
+import json
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -422,3 +423,44 @@ class ChangeNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.published_at:%Y-%m-%d %H:%M}: {self.note_en[:60]}"
+
+
+class Draft(models.Model):
+    """A change to a row citizens see, prepared by someone who may not publish: kept beside the
+    live row until a publisher publishes it (by saving the row's form, which shows it) or sends
+    it back (``guidance.publishing.rules``)."""
+
+    WAITING, SENT_BACK = "waiting", "sent_back"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    # The form as it was sent, as JSON (field name -> values), to show it again as it was.
+    sent = models.TextField()
+    state = models.CharField(
+        max_length=16,
+        choices=[(WAITING, _("Waiting for a publisher")), (SENT_BACK, _("Sent back"))],
+        default=WAITING,
+    )
+    reason = models.CharField(_("reason for the change"), max_length=100, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_a_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.content_type.model} {self.object_id}"
+
+    @property
+    def data(self) -> dict[str, list[str]]:
+        return json.loads(self.sent)

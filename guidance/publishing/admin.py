@@ -5,24 +5,39 @@ what they changed (optimistic concurrency on ``updated_at``); a revert restores 
 requirements of a way to get MitID included; every save records who and, when given, why.
 """
 
+import copy
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Subquery
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import formats, timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
-from guidance.publishing import preview
+from guidance.models import (
+    ChangeNote,
+    Draft,
+    EnrollmentOption,
+    Milestone,
+    Requirement,
+    SelfService,
+)
+from guidance.publishing import preview, rules
 from guidance.publishing.review import ReviewAdmin
 
 admin.site.site_header = _("eID guide: content")
@@ -33,7 +48,6 @@ admin.site.index_title = _("Facts shown to citizens")
 admin.site.enable_nav_sidebar = False
 
 MINOR, NOTED = "minor", "note"
-PUBLISH_PERMISSION = "guidance.publish_change"
 
 
 def stamp(moment) -> str:
@@ -111,7 +125,6 @@ class ContentForm(forms.ModelForm):
             (NOTED, _("Citizens should know: publish a note in the list of updates.")),
         ],
         widget=forms.RadioSelect,
-        initial=MINOR,
         required=False,
     )
     note_en = forms.CharField(
@@ -131,6 +144,7 @@ class ContentForm(forms.ModelForm):
     # Set by ContentAdmin.get_form: who saves, and whether this form only makes a preview.
     user = None
     previewing = False
+    is_draft = False  # set in clean(): whether the save is kept as a draft for a publisher
     change_reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=100,
@@ -155,6 +169,14 @@ class ContentForm(forms.ModelForm):
             # From the database, not the instance: a revert form's instance is the old version.
             self.fields["loaded_version"].initial = stamp(self.current_updated_at())
         historic = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        # A change waiting for a publisher is what the form shows and goes on from.
+        self.draft = rules.draft_of(self.instance) if historic is None else None
+        if self.draft is not None and not self.is_bound:
+            sent = MultiValueDict(self.draft.data)
+            for name, field in self.fields.items():
+                if name != "loaded_version":
+                    value = field.widget.value_from_datadict(sent, {}, self.add_prefix(name))
+                    self.initial[name] = value
         if historic is not None and not self.is_bound:
             for field in self.instance._meta.many_to_many:
                 if field.name in self.fields:
@@ -163,12 +185,57 @@ class ContentForm(forms.ModelForm):
                         getattr(row, field.m2m_reverse_field_name() + "_id") for row in rows
                     ]
 
+    @cached_property
+    def changes(self) -> list[str]:
+        """The fields whose value, as cleaned, differs from the stored row's: the form may show a
+        draft or an earlier version instead (read in ``clean()``, before the values go in)."""
+        stored = type(self.instance).objects.filter(pk=self.instance.pk).first()
+        if stored is None:  # a new row, or a deleted one restored from its history
+            return self.changed_data
+        stored = model_to_dict(stored)
+        cleaned = getattr(self, "cleaned_data", {})
+
+        def comparable(value):
+            return (
+                {row.pk for row in value}
+                if isinstance(value, Iterable) and not isinstance(value, str)
+                else value
+            )
+
+        return [
+            name
+            for name in self.fields
+            if name in stored
+            and name in cleaned
+            and comparable(cleaned[name]) != comparable(stored[name])
+        ]
+
     @property
     def noted(self) -> bool:
         return self.cleaned_data.get("change_kind") == NOTED
 
+    def drafted(self, cleaned: dict) -> bool:
+        """Whether this save is kept as a draft for a publisher (guidance.publishing.rules); read
+        in ``clean()``, while the instance is still the stored row."""
+        after = copy.copy(self.instance)  # still the stored row: the form's values go in later
+        after.published = cleaned.get("published", getattr(self.instance, "published", True))
+        stored = self.instance if self.instance.pk else None
+        return self.user is not None and rules.must_wait(self.user, stored, after, self.changes)
+
     def check_note(self, cleaned: dict) -> None:
-        """A change citizens should know of has its public note in both languages."""
+        """A change citizens should know of has its public note in both languages: one that
+        moves a date or a status, or makes a row citizens see appear or disappear, always."""
+        was_seen = self.instance.pk and rules.shown_to_citizens(self.instance)
+        seen = cleaned.get("published", True) or was_seen
+        noted = cleaned.get("change_kind") == NOTED or pending_notes(self.instance).exists()
+        if seen and rules.needs_note(self.changes) and not noted:
+            self.add_error(
+                "change_kind",
+                gettext(
+                    "This change moves a date or a status, or shows or hides the row, so citizens "
+                    "should know: choose “Citizens should know” and write the public note."
+                ),
+            )
         if cleaned.get("change_kind") != NOTED:
             return
         if not (cleaned.get("note_en") or "").strip():
@@ -178,35 +245,6 @@ class ContentForm(forms.ModelForm):
         if not (cleaned.get("note_da") or "").strip():
             self.add_error(
                 "note_da", gettext("Write the public note in Danish, or choose a minor change.")
-            )
-
-    def will_be_published(self, cleaned: dict) -> bool:
-        """Whether citizens see the row once saved (now or at its "publish from")."""
-        if "published" not in self.fields:
-            return True  # rows without the flag (requirements) are shown wherever they are used
-        return bool(cleaned.get("published"))
-
-    def check_may_publish(self, cleaned: dict) -> None:
-        """Publishing a change that is not minor, at once or scheduled, is for publishers:
-        a public note, a row made visible, or a note someone prepared moved to a new moment."""
-        if not settings.PUBLISHING_NEEDS_PUBLISHER or self.user is None:
-            return
-        if self.user.has_perm(PUBLISH_PERMISSION) or not self.will_be_published(cleaned):
-            return
-        # self.instance still holds the stored values here (the form's are put in after clean).
-        made_visible = "published" in self.fields and not (
-            self.instance.pk and self.instance.published
-        )
-        noted = cleaned.get("change_kind") == NOTED
-        # Moving a note someone prepared (a reschedule) publishes it too; a typo fix does not.
-        moved = cleaned.get("publish_from") != self.instance.publish_from
-        if noted or made_visible or (moved and pending_notes(self.instance).exists()):
-            raise ValidationError(
-                gettext(
-                    "Only a publisher can publish this change, so it was not saved. Untick "
-                    "“Published” and save it as a draft; then ask someone in the Publishers "
-                    "group to publish it. You can preview it and set when it goes live."
-                )
             )
 
     def current_updated_at(self, lock: bool = False):
@@ -226,10 +264,12 @@ class ContentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.changes  # noqa: B018  (read now, while the instance is the stored row)
         if self.previewing:  # nothing is saved: no note asked, no conflict to refuse
             return cleaned
-        self.check_note(cleaned)
-        self.check_may_publish(cleaned)
+        self.is_draft = self.drafted(cleaned)
+        if not self.is_draft:  # a draft's note is the publisher's to write
+            self.check_note(cleaned)
         loaded = cleaned.get("loaded_version")
         if not (self.instance.pk and loaded):
             return cleaned
@@ -315,10 +355,72 @@ def pending_notes(row):
     return notes.filter(created_at__gte=since.history_date) | ahead
 
 
+def draft_changes(form_class, row, draft) -> list[tuple[str, str, str]]:
+    """What a draft changes, field by field: (label, published value, draft's value)."""
+    form = form_class(MultiValueDict(draft.data), instance=copy.copy(row))
+    form.previewing = True  # only read: no note asked, no conflict refused
+    form.is_valid()
+    changes = []
+    for name in form.changes:
+        field = form.fields[name]
+        if name in ContentAdmin.reason_fieldset[1]["fields"]:
+            continue
+        value = form[name].data
+        old = getattr(row, name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            old = ", ".join(sorted(str(r) for r in old.all())) or gettext("(none)")
+            value = ", ".join(sorted(str(r) for r in field.queryset.filter(pk__in=value)))
+        elif getattr(field, "choices", None):
+            value = dict(field.choices).get(value, value)
+            old = dict(field.choices).get(old, old)
+        elif isinstance(value, bool):
+            old, value = (gettext("Yes") if v else gettext("No") for v in (old, value))
+        elif isinstance(value, list):  # a day and a time
+            old, value = saved_at(old) if old else None, " ".join(value).strip()
+        changes.append((str(field.label), shown(old), shown(value or None)))
+    return changes
+
+
 def live_from(row) -> timezone.datetime:
     """When a change to ``row`` saved now goes live: now, or its "publish from" if later."""
     now = timezone.now()
     return max(now, row.publish_from) if row.publish_from else now
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Rows by their state (``guidance.publishing.rules.state_of``)."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        states = [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            (Draft.WAITING, _("Waiting for a publisher")),
+            (Draft.SENT_BACK, _("Sent back")),
+        ]
+        if has_flag(model_admin.model):
+            states += [("draft", _("Draft")), ("unpublished", _("Unpublished"))]
+        return states
+
+    def queryset(self, request, queryset):
+        now, value = timezone.now(), self.value()
+        seen = {"published": True} if has_flag(queryset.model) else {}
+        if value in (Draft.WAITING, Draft.SENT_BACK):
+            return queryset.filter(draft_state=value)
+        if value == "scheduled":
+            return queryset.filter(publish_from__gt=now, **seen)
+        if value == "live":
+            return queryset.filter(**seen).exclude(publish_from__gt=now)
+        if value in ("draft", "unpublished") and has_flag(queryset.model):
+            return queryset.filter(published=False, ever_published=value == "unpublished")
+        return queryset
+
+
+def has_flag(model) -> bool:
+    """Whether rows of ``model`` have the "published" flag (requirements have none)."""
+    return any(field.name == "published" for field in model._meta.fields)
 
 
 class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
@@ -338,6 +440,30 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         {"fields": ["change_kind", "note_en", "note_da", "change_reason", "loaded_version"]},
     )
 
+    def get_queryset(self, request):
+        """Each row with its draft's state, and whether it was ever published (for ``state``)."""
+        rows = super().get_queryset(request)
+        kind = ContentType.objects.get_for_model(self.model)
+        drafts = Draft.objects.filter(content_type=kind, object_id=OuterRef("pk"))
+        rows = rows.annotate(draft_state=Subquery(drafts.values("state")[:1]))
+        if has_flag(self.model):
+            versions = self.model.history.filter(id=OuterRef("pk"), published=True)
+            rows = rows.annotate(ever_published=Exists(versions))
+        return rows
+
+    @admin.display(description=_("State"))
+    def state(self, row) -> str:
+        draft = Draft(state=row.draft_state) if getattr(row, "draft_state", None) else None
+        published_once = getattr(row, "ever_published", True)
+        return rules.state_of(row, draft, timezone.now(), published_once)
+
+    def get_list_filter(self, request):
+        return [StateFilter, *super().get_list_filter(request)]
+
+    def get_changeform_initial_data(self, request):
+        """A new row starts as a draft: citizens see it only once it is published."""
+        return {"published": False, **super().get_changeform_initial_data(request)}
+
     def get_fieldsets(self, request, obj=None):
         if self.fieldsets:
             return [*self.fieldsets, self.publishing_fieldset, self.reason_fieldset]
@@ -349,9 +475,15 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        if isinstance(form, ContentForm) and form.is_draft:
+            return self.save_draft(request, obj, form, change)
         historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # a revert's version
         # The "Why" fields are about the save, not the row: none of them is a change to it.
-        unchanged = not set(form.changed_data) - set(self.reason_fieldset[1]["fields"])
+        changes = form.changes if isinstance(form, ContentForm) else form.changed_data
+        unchanged = not set(changes) - set(self.reason_fieldset[1]["fields"])
+        request.citizens_see = rules.what_citizens_see(obj, False, timezone.now())
+        if isinstance(form, ContentForm) and form.draft is not None:
+            form.draft.delete()  # a publisher's save publishes the change the form showed
         if change and historic is None and unchanged and not form.noted:
             return  # nothing changed, nothing to tell: no save, no history, no new version
         reason = form.cleaned_data.get("change_reason")
@@ -379,14 +511,72 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
                 created_by=request.user,
             )
 
+    def save_draft(self, request, obj, form, change) -> None:
+        """Keep the change of someone who may not publish as a draft beside the row, which stays
+        as it is; a new row is saved unpublished, its publishing waiting."""
+        sent = {k: v for k, v in request.POST.lists() if not k.startswith(("_", "csrf"))}
+        if change:
+            row = type(obj).objects.get(pk=obj.pk)
+            request.drafted = row  # nothing of the row is saved: not its links, nor the log
+            form.save_m2m = lambda: None  # (a revert saves them itself)
+        else:
+            obj.published = False
+            super().save_model(request, obj, form, change)
+            row = obj
+        rules.keep_draft(row, sent, request.user, form.cleaned_data.get("change_reason") or "")
+        request.citizens_see = rules.what_citizens_see(row, True, timezone.now())
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "drafted", None):
+            return super().log_change(request, obj, message)
+        return None
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """A save's message ends with what citizens see, and when."""
+        if level == messages.SUCCESS and getattr(request, "citizens_see", None):
+            if getattr(request, "drafted", None):
+                message = gettext("Your change to “%(row)s” was kept as a draft.") % {
+                    "row": request.drafted
+                }
+            message = format_html("{} {}", message, request.citizens_see)
+        super().message_user(request, message, level, *args, **kwargs)
+
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view(self.preview_view)
+        draft = self.admin_site.admin_view(require_POST(self.draft_view))
         return [
             path("preview/", view, name=f"{prefix}_preview_add"),
             path("<path:object_id>/preview/", view, name=f"{prefix}_preview"),
+            path("<path:object_id>/draft/", draft, name=f"{prefix}_draft"),
             *super().get_urls(),
         ]
+
+    def draft_view(self, request, object_id):
+        """POST from the draft box: a publisher sends the draft back with a comment; anyone who
+        may change the row discards it."""
+        row = get_object_or_404(self.get_queryset(request), pk=object_id)
+        draft = rules.draft_of(row)
+        if draft is None:
+            raise Http404(gettext("This row has no draft."))
+        if not self.has_change_permission(request, row):
+            raise PermissionDenied
+        if "_send_back" in request.POST:
+            if not rules.may_publish(request.user):
+                raise PermissionDenied
+            comment = request.POST.get("_draft_comment", "").strip()[:1000]
+            rules.send_back(draft, request.user, comment)
+            messages.success(
+                request,
+                gettext("The draft was sent back. Citizens still see the published version."),
+            )
+        else:
+            draft.delete()
+            messages.success(
+                request,
+                gettext("The draft was discarded. Citizens still see the published version."),
+            )
+        return HttpResponseRedirect(self.row_url(row, "change"))
 
     def preview_view(self, request, object_id=None):
         """The public answer with this form's unsaved data, for staff only, never kept."""
@@ -418,14 +608,23 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **preview.controls()}
+        row = self.get_object(request, object_id) if object_id else None
+        draft = rules.draft_of(row)
+        if draft is not None:
+            extra_context["draft"] = {
+                "draft": draft,
+                "changes": draft_changes(self.get_form(request, row, change=True), row, draft),
+                "url": self.row_url(row, "draft"),
+                "may_publish": rules.may_publish(request.user),
+            }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Milestone)
 class MilestoneAdmin(ContentAdmin):
-    list_display = ["date", "audience", "status", "title_en", "published", "updated_at"]
+    list_display = ["date", "audience", "status", "title_en", "state", "updated_at"]
     list_display_links = ["date", "title_en"]
-    list_filter = ["audience", "status", "published"]
+    list_filter = ["audience", "status"]
     search_fields = ["title_en", "title_da", "summary_en", "summary_da"]
     date_hierarchy = "date"
     ordering = ["date", "audience"]
@@ -444,9 +643,9 @@ class EnrollmentOptionAdmin(ContentAdmin):
         "available_from",
         "available_until",
         "order",
-        "published",
+        "state",
     ]
-    list_filter = ["audience", "published"]
+    list_filter = ["audience"]
     search_fields = ["name_en", "name_da", "summary_en", "summary_da", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     formfield_overrides = {
@@ -475,7 +674,7 @@ class EnrollmentOptionAdmin(ContentAdmin):
 
 @admin.register(Requirement)
 class RequirementAdmin(ContentAdmin):
-    list_display = ["name_en", "name_da", "situation", "slug"]
+    list_display = ["name_en", "name_da", "situation", "slug", "state"]
     list_filter = ["situation"]
     search_fields = ["name_en", "name_da", "slug"]
     fieldsets = [
@@ -487,27 +686,29 @@ class RequirementAdmin(ContentAdmin):
 
 @admin.register(SelfService)
 class SelfServiceAdmin(ContentAdmin):
-    list_display = ["name_en", "name_da", "order", "published"]
+    list_display = ["name_en", "name_da", "order", "published", "state"]
     list_editable = ["order", "published"]
-    list_filter = ["published"]
     search_fields = ["name_en", "name_da"]
     # Hundreds of rows can be edited in one go (DATA_UPLOAD_MAX_NUMBER_FIELDS lets them through).
     list_per_page = 500
 
     def get_changelist_form(self, request, **kwargs):
-        """The list's bulk edit may not make a row visible without the right to publish."""
+        """The list's bulk edit changes a row citizens see (or makes one seen) only for those who
+        may publish: an editor prepares that change on the row's form, as a draft."""
         base = super().get_changelist_form(request, **kwargs)
         user = request.user
 
         class ListForm(base):
             def clean(self):
                 cleaned = super().clean()
-                needs = settings.PUBLISHING_NEEDS_PUBLISHER and not user.has_perm(
-                    PUBLISH_PERMISSION
-                )
-                if needs and cleaned.get("published") and not self.instance.published:
+                # The instance is still the stored row here: the form's values go in later.
+                seen = self.instance.published or cleaned.get("published")
+                if self.has_changed() and seen and not rules.may_publish(user):
                     raise ValidationError(
-                        gettext("Only a publisher can publish “%(name)s”, so it was not saved.")
+                        gettext(
+                            "Only a publisher can change “%(name)s” here, as citizens see it, so "
+                            "it was not saved. Open it to prepare the change for a publisher."
+                        )
                         % {"name": self.instance.name_en}
                     )
                 return cleaned

@@ -44,6 +44,10 @@ def scheduled(client, day, at: str, language: str = "en"):
         title_en="Milestone scheduled at night",
         publish_from_0=day.isoformat(),
         publish_from_1=at,
+        # A new milestone citizens will see is published with a public note.
+        change_kind="note",
+        note_en="A new milestone.",
+        note_da="En ny milepæl.",
     )
     headers = {"accept-language": language}
     return client.post("/admin/guidance/milestone/add/", fields, headers=headers)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
-from guidance.models import ContentVersion, Milestone
+from guidance.models import ContentVersion, Draft, Milestone
 from guidance.publishing.admin import ContentAdmin
 from tests.conftest import answer_status
 
@@ -128,12 +128,18 @@ def test_a_staff_edit_shows_on_the_public_page_at_once(
     assert "NemID has closed for good." in after
 
 
+NOTE = {"change_kind": "note", "note_en": "A note.", "note_da": "En note."}
+
+
 def test_unpublishing_a_milestone_in_the_admin_changes_the_answer(staff_client):
     milestone = closing()
-    staff_client.post(
-        f"/admin/guidance/milestone/{milestone.pk}/change/",
-        milestone_form(milestone, published=False),
-    )
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    # A row that disappears is a change citizens should know of: not without a public note.
+    response = staff_client.post(url, milestone_form(milestone, published=False))
+    assert response.status_code == 200
+    assert "citizens should know" in response.content.decode()
+    assert answer_status(staff_client.get("/en/", {"date": "2024-01-01"})) == "closed"
+    staff_client.post(url, milestone_form(milestone, published=False, **NOTE))
     assert answer_status(staff_client.get("/en/", {"date": "2024-01-01"})) == "limited"
 
 
@@ -164,7 +170,7 @@ def test_an_active_after_the_closing_is_refused(staff_client):
 
 
 def test_a_consistent_new_milestone_is_accepted(staff_client):
-    data = milestone_form(closing(), date="2025-01-01", title_en="Still closed")
+    data = milestone_form(closing(), date="2025-01-01", title_en="Still closed", **NOTE)
     response = staff_client.post("/admin/guidance/milestone/add/", data)
     assert response.status_code == 302
     assert Milestone.objects.filter(title_en="Still closed").exists()
@@ -183,14 +189,24 @@ def test_view_on_site_for_a_business_milestone_keeps_the_audience():
     assert milestone.get_absolute_url() == "/en/?date=2023-10-31&audience=business"
 
 
-def test_an_editor_can_change_content(editor_client):
+def test_an_editors_change_to_a_live_row_waits_for_a_publisher_as_a_draft(editor_client):
     milestone = closing()
-    response = editor_client.post(
-        f"/admin/guidance/milestone/{milestone.pk}/change/",
-        milestone_form(milestone, title_en="NemID closes for good"),
-    )
+    url = f"/admin/guidance/milestone/{milestone.pk}/change/"
+    version = ContentVersion.objects.get().number
+    response = editor_client.post(url, milestone_form(milestone, title_en="NemID closes for good"))
     assert response.status_code == 302
-    assert closing().title_en == "NemID closes for good"
+    assert closing().title_en == "NemID closes"  # citizens still see the published row
+    assert ContentVersion.objects.get().number == version
+    draft = Draft.objects.get(object_id=milestone.pk)
+    assert (draft.state, draft.saved_by.username) == ("waiting", "editor")
+    html = editor_client.get(url).content.decode()
+    assert 'value="NemID closes for good"' in html  # the form goes on from the draft
+    assert "A change is waiting for a publisher" in html
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        "Your change to “2023-10-31 Citizen: NemID closes” was kept as a draft. It is waiting "
+        "for a publisher: citizens still see the published version."
+    ]
 
 
 def test_an_editor_cannot_delete_content_so_nothing_is_lost_for_good(editor_client):

@@ -15,7 +15,7 @@ import time_machine
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement
+from guidance.models import ChangeNote, Draft, EnrollmentOption, Milestone, Requirement
 from tests import clock
 from tests.publishing.test_admin import change_form, closing
 
@@ -241,9 +241,9 @@ def test_a_revert_names_the_version_it_restored_in_the_history():
     assert closing().title_en == "Bob’s"
 
 
-def test_an_editor_may_not_publish_a_note_about_a_requirement_but_may_fix_its_wording(client):
-    """A requirement has no "Published" box: it is shown wherever a way needs it, so a public
-    note about it is published at once, which is for publishers."""
+def test_an_editors_change_to_a_requirement_waits_for_a_publisher(client):
+    """A requirement has no "Published" box: it is shown wherever a way needs it, so any change
+    to it is for a publisher to publish."""
     user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)
@@ -252,16 +252,15 @@ def test_an_editor_may_not_publish_a_note_about_a_requirement_but_may_fix_its_wo
     fields = change_form(client, "requirement", requirement.pk)
     noted = {**fields, "name_en": ["A Danish passport (new)"], "change_kind": ["note"]}
     noted |= {"note_en": ["New wording."], "note_da": ["Ny ordlyd."]}
-    response = client.post(url, noted)
-    assert response.status_code == 200
-    assert "Only a publisher can publish this change" in response.content.decode()
+    assert client.post(url, noted).status_code == 302
     assert Requirement.objects.get(pk=requirement.pk).name_en == requirement.name_en
     assert not ChangeNote.objects.filter(note_en="New wording.").exists()
-
-    minor = {**fields, "name_en": ["A Danish passport (new)"], "change_kind": ["minor"]}
-    response = client.post(url, minor)
-    assert response.status_code == 302, response.content.decode()[-3000:]
-    assert Requirement.objects.get(pk=requirement.pk).name_en == "A Danish passport (new)"
+    minor = {**fields, "name_en": ["A Danish passport (newer)"], "change_kind": ["minor"]}
+    assert client.post(url, minor).status_code == 302
+    assert Requirement.objects.get(pk=requirement.pk).name_en == requirement.name_en
+    assert Draft.objects.get(object_id=requirement.pk).data["name_en"] == [
+        "A Danish passport (newer)"
+    ]
 
 
 def test_any_admin_page_the_database_cannot_answer_is_a_503_in_the_staff_members_language(

@@ -14,7 +14,14 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
-from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
+from guidance.models import (
+    ChangeNote,
+    Draft,
+    EnrollmentOption,
+    Milestone,
+    Requirement,
+    SelfService,
+)
 from guidance.pages.middleware import cache_headers, holds_until
 from guidance.rules.dates import today_in_copenhagen
 from guidance.snapshot import current_content
@@ -231,6 +238,11 @@ def test_answers_carry_the_edges_allowances_and_a_304_repeats_them(client):
 # --- the admin: publishing fields, kind of change, public notes --------------------------------
 
 
+def https_client() -> Client:
+    """Another browser, beside the ``client`` fixture's (HTTPS, as behind the TLS proxy)."""
+    return Client(headers={"x-forwarded-proto": "https", "host": "testserver"})
+
+
 def log_in_as_publisher(client: Client) -> Client:
     """``client`` logged in as a new member of the Publishers group."""
     user = User.objects.create_user("publisher", password="a-long-test-password-4", is_staff=True)
@@ -405,30 +417,71 @@ def test_the_publishers_group_has_the_editors_permissions_and_may_publish():
     assert not any(codename.startswith("delete_") for codename in publishers)
 
 
-def test_an_editor_cannot_publish_a_change_with_a_public_note(editor):
+def test_an_editors_change_with_a_note_waits_for_a_publisher_who_publishes_it(editor):
     milestone = closing()
-    response = editor.post(
-        change_url(milestone),
-        milestone_form(
-            milestone, title_en="Big change", change_kind="note", note_en="N", note_da="N"
-        ),
-    )
-    assert response.status_code == 200
-    assert (
-        '<ul class="errorlist nonfield"><li>Only a publisher can publish this change, so it was '
-        "not saved. Untick “Published” and save it as a draft; then ask someone in the Publishers "
-        "group to publish it. You can preview it and set when it goes live.</li></ul>"
-    ) in response.content.decode()
-    assert closing().title_en != "Big change"
+    noted = {"change_kind": "note", "note_en": "Moved.", "note_da": "Flyttet."}
+    fields = milestone_form(milestone, title_en="Big change", date="2023-11-30", **noted)
+    assert editor.post(change_url(milestone), fields).status_code == 302
+    assert (closing().title_en, closing().date) == ("NemID closes", date(2023, 10, 31))
     assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+    answer = page(https_client(), "/api/v1/status?date=2023-11-15").json()
+    assert answer["nemid"]["status"] == "closed"
+    # The publisher opens the row: the form shows the draft, beside what it changes.
+    client = log_in_as_publisher(https_client())
+    html = client.get(change_url(milestone)).content.decode()
+    assert 'value="Big change"' in html
+    assert ">\nMoved.</textarea>" in html
+    assert re.search(r"<th scope=\"row\">Date</th><td>“2023-10-31”</td><td>“2023-11-30”</td>", html)
+    loaded = re.search(r'name="loaded_version" value="([^"]*)"', html).group(1)
+    assert (
+        client.post(change_url(milestone), {**fields, "loaded_version": loaded}).status_code == 302
+    )
+    published = Milestone.objects.get(pk=milestone.pk)
+    assert (published.title_en, published.date) == ("Big change", date(2023, 11, 30))
+    assert note_texts() == ["Moved.", *FIRST_NOTE]
+    assert not Draft.objects.exists()
+    answer = page(https_client(), "/api/v1/status?date=2023-11-15").json()
+    assert answer["nemid"]["status"] == "limited"
 
 
-def test_an_editor_cannot_make_a_new_row_visible(editor):
+def test_an_editors_new_row_is_kept_unpublished_until_a_publisher_publishes_it(editor):
     fields = milestone_form(closing(), date="2030-01-01", title_en="New milestone")
-    response = editor.post("/admin/guidance/milestone/add/", fields)
-    assert response.status_code == 200
-    assert "Only a publisher can publish this change" in response.content.decode()
-    assert not Milestone.objects.filter(title_en="New milestone").exists()
+    assert editor.post("/admin/guidance/milestone/add/", fields).status_code == 302
+    row = Milestone.objects.get(title_en="New milestone")
+    assert not row.published
+    assert row not in current_content().milestones
+    assert Draft.objects.get(object_id=row.pk).data["published"] == ["True"]
+
+
+def test_a_publisher_sends_a_draft_back_and_the_editor_sees_why(editor):
+    milestone = closing()
+    editor.post(change_url(milestone), milestone_form(milestone, title_en="Too bold"))
+    client = log_in_as_publisher(https_client())
+    response = client.post(
+        f"{change_url(milestone)[: -len('change/')]}draft/",
+        {"_send_back": "1", "_draft_comment": "Keep the official wording."},
+    )
+    assert response.status_code == 302
+    assert closing().title_en == "NemID closes"
+    html = editor.get("/admin/").content.decode()
+    assert "Sent back" in html
+    assert "Keep the official wording." in html
+    assert "Waiting for you" not in html
+    assert "Sent back" in editor.get(change_url(milestone)).content.decode()
+    # Only a publisher sends back; the editor may discard their draft.
+    url = f"{change_url(milestone)[: -len('change/')]}draft/"
+    assert editor.post(url, {"_send_back": "1"}).status_code == 403
+    assert editor.post(url, {"_discard": "1"}).status_code == 302
+    assert not Draft.objects.exists()
+
+
+def test_the_publishers_index_lists_what_waits_for_them(editor):
+    milestone = closing()
+    editor.post(change_url(milestone), milestone_form(milestone, title_en="Reworded"))
+    client = log_in_as_publisher(https_client())
+    html = client.get("/admin/").content.decode()
+    assert "Waiting for you" in html
+    assert f'href="{change_url(milestone)}"' in html
 
 
 def test_an_editor_prepares_and_schedules_a_draft_a_publisher_publishes_it(editor, client):
@@ -487,8 +540,9 @@ def test_an_editor_may_not_publish_a_prepared_note(editor):
     assert editor.post("/admin/guidance/milestone/add/", fields).status_code == 302
     prepared = Milestone.objects.get(title_en="Prepared milestone")
     response = editor.post(change_url(prepared), milestone_form(prepared, published="on"))
-    assert response.status_code == 200
+    assert response.status_code == 302  # kept as a draft: the row stays unpublished
     assert not Milestone.objects.get(pk=prepared.pk).published
+    assert Draft.objects.get(object_id=prepared.pk).state == "waiting"
 
 
 @override_settings(PUBLISHING_NEEDS_PUBLISHER=False)
@@ -711,8 +765,9 @@ def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
     response = editor.post("/admin/guidance/selfservice/", body, content_type=form)
     assert response.status_code == 200
     assert (
-        '<ul class="errorlist nonfield"><li>'
-        "Only a publisher can publish “a draft service”, so it was not saved.</li></ul>"
+        '<ul class="errorlist nonfield"><li>Only a publisher can change “a draft service” here, '
+        "as citizens see it, so it was not saved. Open it to prepare the change for a publisher."
+        "</li></ul>"
     ) in response.content.decode()
     assert not SelfService.objects.get(pk=draft.pk).published
     log_in_as_publisher(editor)
@@ -746,7 +801,7 @@ def test_a_preview_of_a_row_that_does_not_exist_is_a_404(editor):
     assert editor.post("/admin/guidance/milestone/999999/preview/", {}).status_code == 404
 
 
-def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(editor):
+def test_an_editors_typo_fix_or_move_of_a_scheduled_row_waits_as_a_draft(editor):
     milestone = closing()
     Milestone.objects.filter(pk=milestone.pk).update(publish_from=MOMENT)
     ChangeNote.objects.create(
@@ -761,11 +816,9 @@ def test_an_editor_fixes_a_typo_in_a_scheduled_row_but_may_not_move_its_note(edi
             closing(), title_en="Typo fixed", publish_from_0=MOMENT_DAY, publish_from_1="18:00"
         )
         assert editor.post(change_url(milestone), typo).status_code == 302
-        assert closing().title_en == "Typo fixed"
+        assert closing().title_en == "NemID closes"  # a draft, for a publisher
         moved = milestone_form(closing(), publish_from_0=MOMENT_DAY, publish_from_1="20:00")
-        response = editor.post(change_url(milestone), moved)
-        assert response.status_code == 200
-        assert "Only a publisher can publish this change" in response.content.decode()
+        assert editor.post(change_url(milestone), moved).status_code == 302
     assert closing().publish_from == MOMENT
     assert notes_about(milestone).get().published_at == MOMENT
 
