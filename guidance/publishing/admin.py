@@ -67,7 +67,7 @@ def shown(value) -> str:
     if value in (None, ""):
         return gettext("(blank)")
     text = str(value)
-    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
+    return gettext("“%(text)s”") % {"text": f"{text[:80]}…" if len(text) > 80 else text}
 
 
 class CopenhagenMoment(forms.SplitDateTimeField):
@@ -381,6 +381,29 @@ def draft_changes(form_class, row, draft) -> list[tuple[str, str, str]]:
     return changes
 
 
+def version_changes(form_class, row, historic) -> list[tuple[str, str, str]]:
+    """What going back to an earlier version changes, field by field: (label, now, then)."""
+    changes = []
+    for name, field in form_class.base_fields.items():
+        if not hasattr(historic, name) or name in ContentAdmin.reason_fieldset[1]["fields"]:
+            continue
+        now, then = getattr(row, name), getattr(historic, name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            through = row._meta.get_field(name)
+            ids = [getattr(r, through.m2m_reverse_field_name() + "_id") for r in then.all()]
+            now = sorted(str(r) for r in now.all())
+            then = sorted(str(r) for r in field.queryset.filter(pk__in=ids))
+            if now != then:
+                changes.append((str(field.label), ", ".join(now), ", ".join(then)))
+        elif now != then:
+            if isinstance(now, datetime) or isinstance(then, datetime):
+                now, then = (saved_at(v) if v else None for v in (now, then))
+            elif isinstance(now, bool) or isinstance(then, bool):
+                now, then = (gettext("Yes") if v else gettext("No") for v in (now, then))
+            changes.append((str(field.label), shown(now), shown(then)))
+    return changes
+
+
 def live_from(row) -> timezone.datetime:
     """When a change to ``row`` saved now goes live: now, or its "publish from" if later."""
     now = timezone.now()
@@ -601,10 +624,23 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         # posted by any of them: only staff who may change the row may revert it.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        row = self.get_object(request, object_id)
+        historic = self.model.history.filter(history_id=version_id).first()
+        if row is not None and historic is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "revert_changes": version_changes(self.get_form(request, row), row, historic),
+            }
         # A revert saves the row and its links: all of it or nothing (a database that does not
         # answer gets the staff member the 503 page, guidance.opendata.api.server_error).
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view_title(self, request, obj):
+        return gettext("History of %(row)s") % {"row": obj}
+
+    def history_form_view_title(self, request, obj):
+        return gettext("An earlier version of %(row)s") % {"row": obj}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **preview.controls()}

@@ -86,11 +86,13 @@ def send_back(draft: Draft, user, comment: str) -> None:
 
 
 def state_of(row, draft: Draft | None, now: datetime, ever_published: bool) -> str:
-    """The row's state, in staff's words: Live, Live with a change waiting, Scheduled for a
-    moment, Waiting for a publisher, Sent back, Draft (never published) or Unpublished."""
-    if draft is not None and draft.state == Draft.SENT_BACK:
-        return _("Sent back")
+    """The row's state, in staff's words: Live or Scheduled for a moment (either with a change
+    waiting or sent back), Waiting for a publisher, Sent back, Draft (never published) or
+    Unpublished."""
+    sent_back = draft is not None and draft.state == Draft.SENT_BACK
     if not shown_to_citizens(row):
+        if sent_back:
+            return _("Sent back")
         if draft is not None:
             return _("Waiting for a publisher")
         return _("Unpublished") if ever_published else _("Draft")
@@ -101,6 +103,8 @@ def state_of(row, draft: Draft | None, now: datetime, ever_published: bool) -> s
         }
     else:
         state = _("Live")
+    if sent_back:
+        return _("%(state)s, a change sent back") % {"state": state}
     if draft is not None:
         return _("%(state)s, a change waiting") % {"state": state}
     return state

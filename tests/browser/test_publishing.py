@@ -122,3 +122,107 @@ def test_every_change_list_fits_a_1280_pixel_screen(chromium, site, model, artif
     headers = table.locator("thead th").all_inner_texts()
     context.close()
     assert overflow <= 0, f"the {model} list is {overflow:.0f} px too wide: {headers}"
+
+
+NEW_TITLE = "A milestone an editor drafts in the browser"
+LIVE_TITLE = "NemID closes"
+
+
+def timeline_titles(page, site) -> str:
+    page.goto(site + "/en/timeline/")
+    return page.locator("main").inner_text()
+
+
+def test_an_editor_drafts_a_publisher_publishes_one_and_sends_one_back(chromium, site, artifacts):
+    """The whole journey: an editor drafts a new milestone and edits a live one; neither reaches
+    citizens; the publisher finds both waiting, reads what each changes, publishes one with its
+    note and sends the other back; the editor reads why."""
+    citizen = chromium.new_context().new_page()
+    editor_context, editor, editor_errors = log_in(chromium, site, "prepares")
+    editor.goto(site + "/admin/guidance/milestone/add/")
+    editor.locator("#id_date").fill("2031-06-01")
+    editor.get_by_label("Status").select_option("closed")
+    editor.get_by_label("Published").check()
+    editor.get_by_label("Title (English)").fill(NEW_TITLE)
+    editor.get_by_label("What it means (English)").fill("A summary an editor wrote.")
+    editor.get_by_label("Title (Danish)").fill("En milepæl, en redaktør har skrevet")
+    editor.get_by_label("What it means (Danish)").fill("Et resumé, en redaktør har skrevet.")
+    editor.get_by_label("Citizens should know: publish a note in the list of updates.").check()
+    editor.get_by_label("Public note (English)").fill("A milestone in 2031.")
+    editor.get_by_label("Public note (Danish)").fill("En milepæl i 2031.")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    assert (
+        "citizens do not see it until it is published"
+        in editor.locator(".messagelist").inner_text()
+    )
+
+    editor.goto(site + "/admin/guidance/milestone/?q=NemID+closes&audience__exact=citizen")
+    editor.get_by_role("link", name=LIVE_TITLE).first.click()
+    editor.get_by_label("Title (English)").fill("NemID shuts for good")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    assert "was kept as a draft" in editor.locator(".messagelist").inner_text()
+    assert editor_errors == []
+    shown = timeline_titles(citizen, site)
+    assert NEW_TITLE not in shown
+    assert "NemID shuts for good" not in shown
+    assert LIVE_TITLE in shown
+
+    publisher_context, publisher, publisher_errors = log_in(chromium, site, "publishes")
+    queue = publisher.locator(".drafts-summary")
+    assert NEW_TITLE in queue.inner_text()
+    assert LIVE_TITLE in queue.inner_text()
+    queue.screenshot(path=str(artifacts / "issue30-queue-en.png"))
+    queue.get_by_role("link", name=NEW_TITLE).click()
+    assert "Saved as a draft by prepares" in publisher.locator(".draft-box").inner_text()
+    publisher.get_by_role("button", name="Save", exact=True).click()
+    assert "Citizens see it now." in publisher.locator(".messagelist").inner_text()
+
+    publisher.goto(site + "/admin/")
+    publisher.locator(".drafts-summary").get_by_role("link", name=LIVE_TITLE, exact=False).click()
+    box = publisher.locator(".draft-box")
+    changes = box.locator("table.draft-changes").inner_text()
+    assert "Title (English)" in changes
+    assert "“NemID closes”" in changes
+    assert "“NemID shuts for good”" in changes
+    box.screenshot(path=str(artifacts / "issue30-diff-en.png"))
+    publisher.get_by_label("Comment for the editor").fill("Keep the agency's own words.")
+    publisher.get_by_role("button", name="Send back").click()
+    assert "sent back" in publisher.locator(".messagelist").inner_text()
+    publisher.goto(site + "/admin/guidance/milestone/")
+    publisher.locator("#result_list").screenshot(path=str(artifacts / "issue30-states-en.png"))
+    assert publisher_errors == []
+
+    shown = timeline_titles(citizen, site)
+    assert NEW_TITLE in shown
+    assert "NemID shuts for good" not in shown
+    citizen.goto(site + "/en/updates/")
+    assert "A milestone in 2031." in citizen.locator("main").inner_text()
+
+    editor.goto(site + "/admin/")
+    sent_back = editor.locator(".drafts-summary").inner_text()
+    assert "Sent back" in sent_back
+    assert "Keep the agency's own words." in sent_back
+    editor_context.close()
+    publisher_context.close()
+
+    # The same screens for Danish staff.
+    context = chromium.new_context(locale="da-DK", viewport={"width": 1280, "height": 1000})
+    from tests.browser.conftest import STAFF_PASSWORD
+
+    danish = context.new_page()
+    danish.goto(site + "/admin/")
+    danish.locator("#id_username").fill("prepares")
+    danish.locator("#id_password").fill(STAFF_PASSWORD)
+    danish.locator("input[type=submit]").click()
+    assert "Sendt tilbage" in danish.locator(".drafts-summary").inner_text()
+    danish.locator(".drafts-summary").screenshot(path=str(artifacts / "issue30-queue-da.png"))
+    danish.locator(".drafts-summary a").first.click()
+    danish.locator(".draft-box").screenshot(path=str(artifacts / "issue30-diff-da.png"))
+    box = danish.locator(".draft-box").text_content()
+    assert "Ændringer i kladden" in box
+    assert "„NemID closes“" in box  # Danish quotation marks
+    danish.goto(site + "/admin/guidance/milestone/")
+    states = danish.locator("#result_list").inner_text()
+    assert "Offentliggjort, en ændring er sendt tilbage" in states
+    danish.locator("#result_list").screenshot(path=str(artifacts / "issue30-states-da.png"))
+    context.close()

@@ -161,13 +161,14 @@ def test_the_states_in_staff_words():
     with translation.override("en"):
         assert rules.state_of(row, None, NOW, True) == "Live"
         assert rules.state_of(row, waiting, NOW, True) == "Live, a change waiting"
-        assert rules.state_of(row, sent_back, NOW, True) == "Sent back"
+        assert rules.state_of(row, sent_back, NOW, True) == "Live, a change sent back"
         row.publish_from = datetime(2031, 1, 1, 8, 0, tzinfo=UTC)
         assert rules.state_of(row, None, NOW, True) == "Scheduled for 1 January 2031 09:00"
         row.published = False
         assert rules.state_of(row, None, NOW, False) == "Draft"
         assert rules.state_of(row, None, NOW, True) == "Unpublished"
         assert rules.state_of(row, waiting, NOW, True) == "Waiting for a publisher"
+        assert rules.state_of(row, sent_back, NOW, True) == "Sent back"
 
 
 def test_what_a_save_means_for_citizens():
