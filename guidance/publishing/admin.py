@@ -355,6 +355,16 @@ def pending_notes(row):
     return notes.filter(created_at__gte=since.history_date) | ahead
 
 
+def hidden_notes(row, draft) -> int:
+    """How many public notes citizens read about ``row`` would go from the updates page and the
+    feed with it, if the draft, which withdraws it, were published (0 if it does not)."""
+    if not getattr(row, "published", False) or "published" in draft.data:
+        return 0
+    kind = ContentType.objects.get_for_model(row)
+    notes = ChangeNote.objects.filter(content_type=kind, object_id=row.pk)
+    return notes.filter(published_at__lte=timezone.now()).count()
+
+
 def draft_changes(form_class, row, draft) -> list[tuple[str, str, str]]:
     """What a draft changes, field by field: (label, published value, draft's value)."""
     form = form_class(MultiValueDict(draft.data), instance=copy.copy(row))
@@ -650,6 +660,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
             extra_context["draft"] = {
                 "draft": draft,
                 "changes": draft_changes(self.get_form(request, row, change=True), row, draft),
+                "hides_notes": hidden_notes(row, draft),
                 "url": self.row_url(row, "draft"),
                 "may_publish": rules.may_publish(request.user),
             }

@@ -121,10 +121,17 @@ class ReviewAdmin:
         ]
 
     def mark_reviewed_view(self, request, object_id):
-        """POST from the change form's button: mark this row reviewed, back to its form."""
+        """POST from the change form's button: save what was typed in the form (as its save
+        button would), then mark the row reviewed, and back to its form; a form that does not
+        validate comes back with its errors and the row unmarked, nothing typed lost."""
         row = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, row):
             raise PermissionDenied
+        if "loaded_version" in request.POST:
+            saved = self.changeform_view(request, object_id)
+            if saved.status_code != 302:
+                return saved
+            row = get_object_or_404(self.get_queryset(request), pk=object_id)
         told(request, mark_reviewed([row], today_in_copenhagen(), request.user))
         return HttpResponseRedirect(self.row_url(row, "change"))
 

@@ -518,7 +518,7 @@ def test_an_editor_marks_a_row_reviewed_from_its_form(client, editor, official, 
 
 def test_the_change_form_has_the_mark_as_reviewed_button(client, editor):
     html = client.get(f"/admin/guidance/milestone/{closing().pk}/change/").content.decode()
-    assert f'<form method="post" action="{mark_url(closing())}">' in html
+    assert f'form="milestone_form" formaction="{mark_url(closing())}"' in html
     assert ">Mark as reviewed</button>" in html
 
 
@@ -528,14 +528,14 @@ def test_the_mark_as_reviewed_button_says_what_it_records(client, editor):
     linked = closing()
     html = client.get(f"/admin/guidance/milestone/{linked.pk}/change/").content.decode()
     assert (
-        '<button type="submit" title="Records today as the review day, the next review a year '
-        'from now, and a fingerprint of the official page.">Mark as reviewed</button>'
+        'title="Records today as the review day, the next review a year from now, and a '
+        'fingerprint of the official page.">Mark as reviewed</button>'
     ) in html
     unlinked = Requirement.objects.first()
     html = client.get(f"/admin/guidance/requirement/{unlinked.pk}/change/").content.decode()
     assert (
-        '<button type="submit" title="Records today as the review day and the next review a year '
-        'from now.">Mark as reviewed</button>'
+        'title="Records today as the review day and the next review a year from now.">Mark as '
+        "reviewed</button>"
     ) in html
 
 
@@ -821,3 +821,23 @@ def test_a_list_opened_as_a_popup_offers_no_actions(client, editor):
     html = client.get("/admin/guidance/milestone/?_popup=1").content.decode()
     assert "NemID closes" in html  # the rows to pick from
     assert offered_actions(html) == set()
+
+
+def test_mark_as_reviewed_saves_what_was_typed_in_the_form_first(client, editor, official):
+    from tests.publishing.test_admin import change_form
+
+    row = SelfService.objects.create(name_en="Hidden", name_da="Skjult", published=False)
+    fields = change_form(client, "selfservice", row.pk)
+    response = client.post(mark_url(row), {**fields, "name_en": ["Typed, not lost"]}, follow=True)
+    row.refresh_from_db()
+    assert row.name_en == "Typed, not lost"
+    assert row.last_reviewed_on == today_in_copenhagen()
+    assert "Marked 1 row as reviewed today" in response.content.decode()
+    # A form with a mistake comes back with it, and what was typed; nothing is marked.
+    SelfService.objects.filter(pk=row.pk).update(last_reviewed_on=None)
+    fields = change_form(client, "selfservice", row.pk)
+    response = client.post(mark_url(row), {**fields, "name_en": ["Typed"], "name_da": [""]})
+    assert response.status_code == 200
+    assert 'value="Typed"' in response.content.decode()
+    row.refresh_from_db()
+    assert row.last_reviewed_on is None

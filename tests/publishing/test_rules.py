@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from guidance.models import (
+    ChangeNote,
     ContentVersion,
     Draft,
     EnrollmentOption,
@@ -218,3 +220,19 @@ def test_an_editors_revert_of_a_live_row_waits_as_a_draft_links_included(editor)
         )
         == needs
     )
+
+
+def test_a_draft_that_withdraws_a_row_says_which_public_notes_go_with_it(editor):
+    row = closing()
+    kind = ContentType.objects.get_for_model(Milestone)
+    ChangeNote.objects.create(
+        published_at=NOW - timedelta(days=1), note_en="Moved.", note_da="Flyttet.",
+        content_type=kind, object_id=row.pk,
+    )  # fmt: skip
+    fields = change_form(editor, "milestone", row.pk)
+    fields.pop("published")
+    assert editor.post(change_url(row), fields).status_code == 302
+    publisher = log_in_as_publisher(https_client())
+    html = publisher.get(change_url(row)).content.decode()
+    assert "nor the public note about it on the updates page and in the feed" in html
+    assert closing().published  # nothing withdrawn yet
