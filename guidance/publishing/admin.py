@@ -695,6 +695,10 @@ class EnrollmentOptionAdmin(ContentAdmin):
     list_filter = ["audience"]
     search_fields = ["name_en", "name_da", "summary_en", "summary_da", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+    class Media:
+        js = ["js/admin-checkboxes.js"]  # a requirement added with "+" joins the checkboxes
+
     formfield_overrides = {
         **ContentAdmin.formfield_overrides,
         EnrollmentOption.requirements.field.__class__: {"widget": forms.CheckboxSelectMultiple},

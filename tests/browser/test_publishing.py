@@ -226,3 +226,26 @@ def test_an_editor_drafts_a_publisher_publishes_one_and_sends_one_back(chromium,
     assert "Offentliggjort, en ændring er sendt tilbage" in states
     danish.locator("#result_list").screenshot(path=str(artifacts / "issue30-states-da.png"))
     context.close()
+
+
+def test_a_requirement_added_with_the_plus_joins_the_ways_checkboxes(chromium, site):
+    """The "+" beside a way's requirements opens a form in a popup; the requirement saved there
+    is ticked among the checkboxes at once, and what was typed in the way's form stays."""
+    context, page, errors = log_in(chromium, site, "prepares")
+    page.goto(site + "/admin/guidance/enrollmentoption/?q=app")
+    page.locator("#result_list tbody a").first.click()
+    page.get_by_label("Name (English)").fill("Typed before the popup")
+    with page.expect_popup() as opened:
+        page.locator("#add_id_requirements").click()
+    popup = opened.value
+    popup.wait_for_load_state()
+    popup.get_by_label("Slug").fill("made-in-a-popup")
+    popup.get_by_label("Name (English)").fill("A requirement made in the popup")
+    popup.get_by_label("Name (Danish)").fill("Et krav lavet i pop op-vinduet")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    box = page.get_by_label("A requirement made in the popup")
+    assert box.is_checked()
+    assert page.get_by_label("Name (English)").input_value() == "Typed before the popup"
+    assert errors == []
+    context.close()
