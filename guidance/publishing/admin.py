@@ -514,7 +514,8 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         # The "Why" fields are about the save, not the row: none of them is a change to it.
         changes = form.changes if isinstance(form, ContentForm) else form.changed_data
         unchanged = not set(changes) - set(self.reason_fieldset[1]["fields"])
-        request.citizens_see = rules.what_citizens_see(obj, False, timezone.now())
+        if isinstance(form, ContentForm):  # (a bulk edit's rows get the list's own message)
+            request.citizens_see = rules.what_citizens_see(obj, False, timezone.now())
         if isinstance(form, ContentForm) and form.draft is not None:
             form.draft.delete()  # a publisher's save publishes the change the form showed
         if change and historic is None and unchanged and not form.noted:
@@ -655,6 +656,8 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **preview.controls()}
         row = self.get_object(request, object_id) if object_id else None
+        if row is not None:
+            extra_context["state"] = self.state(row)
         draft = rules.draft_of(row)
         if draft is not None:
             extra_context["draft"] = {

@@ -236,3 +236,12 @@ def test_a_draft_that_withdraws_a_row_says_which_public_notes_go_with_it(editor)
     html = publisher.get(change_url(row)).content.decode()
     assert "nor the public note about it on the updates page and in the feed" in html
     assert closing().published  # nothing withdrawn yet
+
+
+def test_the_form_shows_the_rows_state(editor):
+    row = closing()
+    assert "State: Live</p>" in editor.get(change_url(row)).content.decode()
+    fields = change_form(editor, "milestone", row.pk)
+    editor.post(change_url(row), {**fields, "title_en": ["Reworded"]})
+    html = editor.get(change_url(row), headers={"accept-language": "da"}).content.decode()
+    assert "Tilstand: Offentliggjort, en ændring venter</p>" in html
