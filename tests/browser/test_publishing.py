@@ -159,6 +159,12 @@ def test_an_editor_drafts_a_publisher_publishes_one_and_sends_one_back(chromium,
     editor.goto(site + "/admin/guidance/milestone/?q=NemID+closes&audience__exact=citizen")
     editor.get_by_role("link", name=LIVE_TITLE).first.click()
     editor.get_by_label("Title (English)").fill("NemID shuts for good")
+    with editor_context.expect_page() as opened:  # the draft, previewed before it is saved
+        editor.get_by_role("button", name="Preview in a new tab").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert "NemID shuts for good" in preview.content()
+    preview.close()
     editor.get_by_role("button", name="Save", exact=True).click()
     assert "was kept as a draft" in editor.locator(".messagelist").inner_text()
     assert editor_errors == []

@@ -3,7 +3,7 @@ see; a publisher's does, with a public note where citizens should know; every ro
 state, and every save says what citizens see and when."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
@@ -20,6 +20,7 @@ from guidance.models import (
     SelfService,
 )
 from guidance.publishing import rules
+from guidance.rules.dates import COPENHAGEN
 from tests import clock
 from tests.publishing.test_admin import change_form
 from tests.publishing.test_publishing import change_url, closing, https_client, log_in_as_publisher
@@ -55,7 +56,7 @@ CITIZEN_FIELDS = [
     ("milestone", "status", ["limited"]),
     ("milestone", "audience", ["business"]),
     ("milestone", "published", []),
-    ("milestone", "publish_from_0", ["2031-01-01"]),
+    ("milestone", "publish_from_0", [(clock.TODAY + timedelta(days=40)).isoformat()]),
     ("milestone", "source_url", ["https://example.org/elsewhere"]),
     ("milestone", "date_note_en", ["About then."]),
     ("enrollmentoption", "name_en", ["Another way"]),
@@ -95,9 +96,10 @@ def test_an_editors_save_never_changes_what_citizens_see(editor, model, field, v
 def test_an_editors_review_date_is_for_staff_and_saved_at_once(editor):
     row = closing()
     fields = change_form(editor, "milestone", row.pk)
-    fields["review_by"] = ["2027-03-01"]
+    day = (clock.TODAY + timedelta(days=90)).isoformat()
+    fields["review_by"] = [day]
     assert editor.post(change_url(row), fields).status_code == 302
-    assert closing().review_by.isoformat() == "2027-03-01"
+    assert closing().review_by.isoformat() == day
     assert not Draft.objects.exists()
 
 
@@ -164,8 +166,10 @@ def test_the_states_in_staff_words():
         assert rules.state_of(row, None, NOW, True) == "Live"
         assert rules.state_of(row, waiting, NOW, True) == "Live, a change waiting"
         assert rules.state_of(row, sent_back, NOW, True) == "Live, a change sent back"
-        row.publish_from = datetime(2031, 1, 1, 8, 0, tzinfo=UTC)
-        assert rules.state_of(row, None, NOW, True) == "Scheduled for 1 January 2031 09:00"
+        row.publish_from = NOW.replace(minute=0, second=0) + timedelta(days=40)
+        local = row.publish_from.astimezone(COPENHAGEN)
+        expected = f"Scheduled for {local.day} {local:%B} {local.year} {local:%H}:00"
+        assert rules.state_of(row, None, NOW, True) == expected
         row.published = False
         assert rules.state_of(row, None, NOW, False) == "Draft"
         assert rules.state_of(row, None, NOW, True) == "Unpublished"
