@@ -248,8 +248,8 @@ def test_a_requirement_added_with_the_plus_joins_the_ways_checkboxes(chromium, s
     popup.get_by_label("Slug").fill("made-in-a-popup")
     popup.get_by_label("Name (English)").fill("A requirement made in the popup")
     popup.get_by_label("Name (Danish)").fill("Et krav lavet i pop op-vinduet")
-    popup.get_by_role("button", name="Save", exact=True).click()
-    popup.wait_for_event("close")
+    with popup.expect_event("close"):  # listening before the click: it may close at once
+        popup.get_by_role("button", name="Save", exact=True).click()
     box = page.get_by_label("A requirement made in the popup")
     assert box.is_checked()
     assert page.get_by_label("Name (English)").input_value() == "Typed before the popup"
