@@ -138,6 +138,8 @@ def test_unpublishing_a_milestone_in_the_admin_changes_the_answer(staff_client):
     response = staff_client.post(url, milestone_form(milestone, published=False))
     assert response.status_code == 200
     assert "citizens should know" in response.content.decode()
+    # The summary leads to the choices (a group of radio buttons has no single label).
+    assert '<li><a href="#id_change_kind">Kind of change</a>' in response.content.decode()
     assert answer_status(staff_client.get("/en/", {"date": "2024-01-01"})) == "closed"
     staff_client.post(url, milestone_form(milestone, published=False, **NOTE))
     assert answer_status(staff_client.get("/en/", {"date": "2024-01-01"})) == "limited"
@@ -569,3 +571,10 @@ def test_the_revert_and_review_due_pages_have_the_admins_breadcrumbs(
     )[1]
     assert revert in trail
     assert "istori" not in trail.split("</li>")[2]  # "Milestones", not "Historical milestones"
+
+
+def test_an_error_of_the_whole_form_gets_no_empty_summary(staff_client):
+    data = milestone_form(closing(), status="closed", title_en="Duplicate", **NOTE)
+    html = staff_client.post("/admin/guidance/milestone/add/", data).content.decode()
+    assert "This audience already has a milestone on that day." in html
+    assert "error-summary" not in html
