@@ -256,7 +256,7 @@ def what_applies_json(advice: Advice) -> dict:
             if upcoming
             else None
         ),
-        "actions": advice.actions,
+        "actions": advice.to_do,
         "enrollment_options": [option_json(o) for o in advice.options],
         "unsuitable_options": [unsuitable_json(u) for u in advice.unsuitable_options],
         "self_services": [s.name for s in advice.self_services],

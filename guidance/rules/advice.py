@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guidance.models import (
@@ -108,9 +110,28 @@ class Advice:
 
     @property
     def warning(self) -> Milestone | None:
-        """The announced change the visitor must prepare for: the next milestone, once NemID
-        exists (before launch there is nothing to prepare)."""
-        return self.next_milestone if self.current else None
+        """The announced change the visitor must prepare for by getting the new eID: the next
+        milestone, once the phase-out of NemID has begun for the audience. The source shows the
+        new eID in use only from then (citizens banked with MitID from 30 October 2022); of MitID
+        Business it gives no date before NemID closed, so businesses are never told to get it
+        before a day."""
+        if self.current is None or self.status == NemIDStatus.ACTIVE:
+            return None
+        return self.next_milestone
+
+    @property
+    def warning_text(self) -> str | None:
+        """The warning as the visitor reads it: "Get MitID before 31 October 2023." """
+        if self.warning is None:
+            return None
+        day = formats.date_format(self.warning.date)
+        return gettext("Get %(eid)s before %(day)s.") % {"eid": self.texts.new_eid, "day": day}
+
+    @property
+    def to_do(self) -> list[str]:
+        """Everything the answer tells the visitor to do on the date, the warning first: what the
+        page shows and the API's ``actions``."""
+        return [self.warning_text, *self.actions] if self.warning else self.actions
 
     @property
     def summary(self) -> str:
@@ -243,6 +264,18 @@ class Answer:
         """The advice whose actions and ways to get MitID the visitor can use: today's for a
         past date (the ways open then are not the ways open now)."""
         return self.now or self.asked
+
+    @property
+    def warning(self) -> str | None:
+        """The warning the answer shows beside the asked date's status: none for a past date,
+        whose to-do is not the visitor's any more (today's is listed instead)."""
+        return None if self.is_past else self.asked.warning_text
+
+    @property
+    def listed_actions(self) -> list[str]:
+        """The actions listed under "What to do": with ``warning``, the advice acted on's
+        ``to_do``, which the API gives as that part's ``actions``."""
+        return self.now.to_do if self.now else self.asked.actions
 
     @property
     def points_to_business(self) -> bool:

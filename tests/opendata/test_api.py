@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 
 import jsonschema
 import pytest
@@ -579,7 +580,9 @@ def test_a_past_date_keeps_that_days_facts_and_adds_what_applies_today(client):
     assert body["nemid"]["status"] == "restricted"
     assert body["nemid"]["since"] == "2022-10-30"
     assert body["next_milestone"]["date"] == "2023-06-30"
+    # As the page says it: the warning before the next change first, then that day's actions.
     assert body["actions"] == [
+        "Get MitID before 30 June 2023.",
         "Use MitID for online banking and online shopping.",
         "Get MitID if you do not have it yet. NemID is being phased out.",
     ]
@@ -684,7 +687,10 @@ def test_now_is_today_not_the_closing_state(client):
         "status": "closed",
         "title": "NemID closes",
     }
-    assert body["now"]["actions"][0] == "Get MitID now. You cannot get a new NemID."
+    assert body["now"]["actions"][:2] == [
+        "Get MitID before 31 October 2023.",
+        "Get MitID now. You cannot get a new NemID.",
+    ]
     # A date ahead is answered as it will be; it is what to prepare for, nothing is "now".
     assert future["now"] is None
     assert future["actions"] == CLOSED_ACTIONS
@@ -805,3 +811,22 @@ def test_the_api_page_explains_the_now_part(client, language, texts):
     html = client.get(f"/{language}/api/").content.decode()
     for text in texts:
         assert text in html
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_page_and_api_tell_the_same_things_to_do_on_every_seeded_day(client, language, audience):
+    """Everything the page tells a visitor to do (the warning before a change included) is the
+    API's list for the part the visitor acts on, and nothing else: one function gives both."""
+    from guidance.models import Milestone
+
+    days = {d for m in Milestone.objects.all() for d in (m.date - timedelta(days=1), m.date)}
+    for day in sorted(days | {today_in_copenhagen()}):
+        params = {"date": day.isoformat(), "audience": audience}
+        html = client.get(f"/{language}/", params).content.decode()
+        body = client.get("/api/v1/status", {**params, "lang": language}).json()
+        shown = re.findall(r'<p class="answer__warning">(.*?)</p>', html)
+        listed = re.search(r'<ul class="actions"[^>]*>(.*?)</ul>', html, re.S)
+        shown += re.findall(r"<li>(.*?)</li>", listed.group(1)) if listed else []
+        act_on = body["now"] or body
+        assert [unescape(s) for s in shown] == act_on["actions"], (day, audience)

@@ -130,23 +130,38 @@ def test_milestones_passed_include_the_day_itself(audience, day, before, on):
 @pytest.mark.parametrize(
     ("audience", "day", "before", "on"), [b for b in CHANGES if b[1] != LAUNCH]
 )
-def test_an_announced_change_is_warned_of_until_its_day(audience, day, before, on):
-    assert advice(day - DAY, audience).warning.date == day
-    assert advice(day, audience).warning != advice(day - DAY, audience).warning
+def test_an_announced_change_is_warned_of_once_the_phase_out_has_begun(audience, day, before, on):
+    """To get the new eID before a change is advice only from when the source shows the new eID
+    in use: once NemID is no longer simply active (citizens banked with MitID from then)."""
+    warning = advice(day - DAY, audience).warning
+    if before == "active":
+        assert warning is None
+    else:
+        assert warning.date == day
+        assert advice(day, audience).warning != warning
 
 
 @pytest.mark.parametrize("audience", ["citizen", "business"])
-def test_before_launch_there_is_nothing_to_warn_of(audience):
+def test_before_launch_and_while_active_there_is_nothing_to_warn_of(audience):
     assert advice(LAUNCH - DAY, audience).warning is None
-    assert advice(LAUNCH, audience).warning is not None
+    assert advice(LAUNCH, audience).warning is None
+    assert advice(LAUNCH, audience).to_do == advice(LAUNCH, audience).actions
 
 
-def test_businesses_are_warned_before_closing_and_told_what_to_switch_to():
+def test_businesses_are_never_told_to_get_mitid_business_before_a_day():
+    """The source gives no day from which MitID Business could be had before NemID closed."""
     before = advice(CLOSED - DAY, "business")
     assert before.status == "active"
-    assert before.warning.status == "closed"
+    assert before.warning is None
     assert str(before.texts.new_eid) == "MitID Business"
     assert advice(CLOSED, "business").warning is None
+
+
+def test_the_warning_is_the_first_thing_to_do():
+    during = advice(CLOSED - DAY, "citizen")
+    assert during.status != "active"
+    assert during.to_do[0] == f"Get MitID before {CLOSED.day} October {CLOSED.year}."
+    assert during.to_do[1:] == during.actions
 
 
 def test_before_launch_the_answer_says_nemid_did_not_exist_and_has_no_actions():

@@ -68,13 +68,15 @@ def test_no_way_to_get_mitid_is_shown_as_open_on_a_past_date(client, day, audien
 
 
 @pytest.mark.parametrize("day", [d for d in DATES if d < date(2023, 10, 31)])
-def test_business_answers_before_closing_carry_the_advance_warning(client, day):
-    html = ask(client, day, "business")
-    box = answer_box(html)
-    if day < date(2010, 7, 1):
-        assert "Get MitID Business" not in box
-    else:
-        assert "Get MitID Business before 31 October 2023." in box
+def test_business_answers_never_tell_to_get_mitid_business_before_the_source_does(client, day):
+    """The source gives no day from which MitID Business could be had before NemID closed."""
+    assert "Get MitID Business" not in answer_box(ask(client, day, "business"))
+
+
+@pytest.mark.parametrize("day", [d for d in DATES if d < date(2022, 10, 30)])
+def test_no_advice_to_get_mitid_before_the_source_shows_it_in_use(client, day):
+    """Citizens banked with MitID from 30 October 2022: before, no "Get MitID before …"."""
+    assert "Get MitID" not in answer_box(ask(client, day, "citizen"))
 
 
 @pytest.mark.parametrize("day", [date(2023, 10, 31), date(2023, 11, 1), TODAY])
@@ -83,10 +85,13 @@ def test_no_warning_once_nothing_is_announced(client, day):
 
 
 def test_citizens_are_warned_before_each_change_too(client):
-    box = answer_box(page(client, date="2023-07-01"))
+    # Asked on the day itself: a past date's answer warns of nothing (its to-do is gone).
+    with time_machine.travel(datetime(2023, 7, 1, 12, tzinfo=UTC), tick=False):
+        box = answer_box(page(client, date="2023-07-01"))
+        danish = answer_box(page(client, "da", date="2023-07-01"))
     assert "Get MitID before 31 October 2023." in box
-    danish = answer_box(page(client, "da", date="2023-10-30", audience="business"))
-    assert "Få MitID Erhverv før den 31. oktober 2023." in danish
+    assert "Få MitID før den 31. oktober 2023." in danish
+    assert "Get MitID before" not in answer_box(page(client, date="2023-07-01"))
 
 
 @pytest.mark.parametrize(("day", "audience"), CASES)
