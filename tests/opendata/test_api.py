@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import time_machine
 
-from guidance.rules.dates import today_in_copenhagen
+from guidance.rules.dates import FIRST_DATE, LAST_DATE, today_in_copenhagen
 from tests import wsgi
 from tests.conftest import answer_status
 from tests.pages.test_pages import BOUNDARY_CASES
@@ -821,7 +821,8 @@ def test_page_and_api_tell_the_same_things_to_do_on_every_seeded_day(client, lan
     from guidance.models import Milestone
 
     days = {d for m in Milestone.objects.all() for d in (m.date - timedelta(days=1), m.date)}
-    for day in sorted(days | {today_in_copenhagen()}):
+    days.add(today_in_copenhagen())  # (under the clock drill, maybe past the range asked about)
+    for day in sorted(d for d in days if FIRST_DATE <= d <= LAST_DATE):
         params = {"date": day.isoformat(), "audience": audience}
         html = client.get(f"/{language}/", params).content.decode()
         body = client.get("/api/v1/status", {**params, "lang": language}).json()
