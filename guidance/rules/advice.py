@@ -120,6 +120,12 @@ class Advice:
         return self.next_milestone
 
     @property
+    def closed_for_good(self) -> bool:
+        """Whether NemID is closed on the date with nothing after it: the source says it was
+        permanently closed, which the answer says instead of "no further change"."""
+        return self.status == NemIDStatus.CLOSED and self.next_milestone is None
+
+    @property
     def warning_text(self) -> str | None:
         """The warning as the visitor reads it: "Get MitID before 31 October 2023." """
         if self.warning is None:

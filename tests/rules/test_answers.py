@@ -108,6 +108,11 @@ def test_every_citizen_answer_points_businesses_to_theirs(client, day, audience)
     if audience == "citizen":
         assert pointer in html
         assert danish in ask(client, day, audience, "da")
+        # Advice for today: for a past date it stands with what to do now, not with that day.
+        if day < TODAY:
+            assert html.index(pointer) > html.index("What to do now")
+        else:
+            assert "What to do now" not in html
         query = "audience=business" if day == TODAY else f"date={day.isoformat()}&amp;audience"
         assert f'href="?{query}' in html
     else:
@@ -319,3 +324,12 @@ def test_today_in_the_past_part_follows_the_clock(client):
         html = page(client, date="2023-07-01")
     assert "This is what applies today, 2 January 2030." in html
     assert timedelta(days=1)  # the clock is frozen per test
+
+
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_once_closed_the_answer_says_nemid_is_closed_for_good(client, audience):
+    """The source says NemID was permanently closed, not that no change is announced."""
+    box = answer_box(ask(client, TODAY, audience))
+    assert "NemID is permanently closed." in box
+    assert "No further change" not in box
+    assert "NemID er lukket permanent." in answer_box(ask(client, TODAY, audience, "da"))
