@@ -48,6 +48,8 @@ admin.site.index_title = _("Facts shown to citizens")
 admin.site.enable_nav_sidebar = False
 
 MINOR, NOTED = "minor", "note"
+# The form's fields about the save itself, not the row: none of them is a change to it.
+WHY_FIELDS = ["change_kind", "note_en", "note_da", "change_reason", "loaded_version"]
 
 
 def stamp(moment) -> str:
@@ -180,10 +182,7 @@ class ContentForm(forms.ModelForm):
         if historic is not None and not self.is_bound:
             for field in self.instance._meta.many_to_many:
                 if field.name in self.fields:
-                    rows = getattr(historic, field.name).all()
-                    self.initial[field.name] = [
-                        getattr(row, field.m2m_reverse_field_name() + "_id") for row in rows
-                    ]
+                    self.initial[field.name] = linked_ids(historic, field)
 
     @cached_property
     def changes(self) -> list[str]:
@@ -365,52 +364,60 @@ def hidden_notes(row, draft) -> int:
     return notes.filter(published_at__lte=timezone.now()).count()
 
 
+def linked_ids(historic, field) -> list[int]:
+    """The ids of the rows an earlier version was linked to by the many-to-many ``field``."""
+    link = field.m2m_reverse_field_name() + "_id"
+    return [getattr(row, link) for row in getattr(historic, field.name).all()]
+
+
+def readable(field, value) -> str:
+    """A value of a form's ``field`` as staff read it in a table of changes: the names of linked
+    rows, a choice's label, Yes or No, a moment on Copenhagen's clock, else quoted."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(sorted(str(row) for row in value)) or gettext("(none)")
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime):
+        return saved_at(value)
+    return shown(dict(getattr(field, "choices", None) or ()).get(value, value))
+
+
+def stored_value(row, field_name: str):
+    """A row's value of a field, its linked rows for a many-to-many one."""
+    value = getattr(row, field_name)
+    return value.all() if hasattr(value, "all") else value
+
+
 def draft_changes(form_class, row, draft) -> list[tuple[str, str, str]]:
     """What a draft changes, field by field: (label, published value, draft's value)."""
     form = form_class(MultiValueDict(draft.data), instance=copy.copy(row))
     form.previewing = True  # only read: no note asked, no conflict refused
     form.is_valid()
-    changes = []
-    for name in form.changes:
-        field = form.fields[name]
-        if name in ContentAdmin.reason_fieldset[1]["fields"]:
-            continue
-        value = form[name].data
-        old = getattr(row, name)
-        if isinstance(field, forms.ModelMultipleChoiceField):
-            old = ", ".join(sorted(str(r) for r in old.all())) or gettext("(none)")
-            value = ", ".join(sorted(str(r) for r in field.queryset.filter(pk__in=value)))
-        elif getattr(field, "choices", None):
-            value = dict(field.choices).get(value, value)
-            old = dict(field.choices).get(old, old)
-        elif isinstance(value, bool):
-            old, value = (gettext("Yes") if v else gettext("No") for v in (old, value))
-        elif isinstance(value, list):  # a day and a time
-            old, value = saved_at(old) if old else None, " ".join(value).strip()
-        changes.append((str(field.label), shown(old), shown(value or None)))
-    return changes
+    return [
+        (
+            str(form.fields[name].label),
+            readable(form.fields[name], stored_value(row, name)),
+            readable(form.fields[name], form.cleaned_data[name]),
+        )
+        for name in form.changes
+        if name not in WHY_FIELDS
+    ]
 
 
 def version_changes(form_class, row, historic) -> list[tuple[str, str, str]]:
     """What going back to an earlier version changes, field by field: (label, now, then)."""
     changes = []
     for name, field in form_class.base_fields.items():
-        if not hasattr(historic, name) or name in ContentAdmin.reason_fieldset[1]["fields"]:
+        if not hasattr(historic, name) or name in WHY_FIELDS:
             continue
-        now, then = getattr(row, name), getattr(historic, name)
+        now, then = stored_value(row, name), getattr(historic, name)
         if isinstance(field, forms.ModelMultipleChoiceField):
-            through = row._meta.get_field(name)
-            ids = [getattr(r, through.m2m_reverse_field_name() + "_id") for r in then.all()]
-            now = sorted(str(r) for r in now.all())
-            then = sorted(str(r) for r in field.queryset.filter(pk__in=ids))
-            if now != then:
-                changes.append((str(field.label), ", ".join(now), ", ".join(then)))
-        elif now != then:
-            if isinstance(now, datetime) or isinstance(then, datetime):
-                now, then = (saved_at(v) if v else None for v in (now, then))
-            elif isinstance(now, bool) or isinstance(then, bool):
-                now, then = (gettext("Yes") if v else gettext("No") for v in (now, then))
-            changes.append((str(field.label), shown(now), shown(then)))
+            then = field.queryset.filter(pk__in=linked_ids(historic, row._meta.get_field(name)))
+            changed = readable(field, now) != readable(field, then)
+        else:
+            changed = now != then
+        if changed:
+            changes.append((str(field.label), readable(field, now), readable(field, then)))
     return changes
 
 
@@ -468,10 +475,7 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         _("Publishing"),
         {"fields": ["publish_from", "review_by"]},
     )
-    reason_fieldset = (
-        _("Why"),
-        {"fields": ["change_kind", "note_en", "note_da", "change_reason", "loaded_version"]},
-    )
+    reason_fieldset = (_("Why"), {"fields": WHY_FIELDS})
 
     def get_queryset(self, request):
         """Each row with its draft's state, and whether it was ever published (for ``state``)."""
@@ -511,9 +515,8 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
         if isinstance(form, ContentForm) and form.is_draft:
             return self.save_draft(request, obj, form, change)
         historic = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # a revert's version
-        # The "Why" fields are about the save, not the row: none of them is a change to it.
         changes = form.changes if isinstance(form, ContentForm) else form.changed_data
-        unchanged = not set(changes) - set(self.reason_fieldset[1]["fields"])
+        unchanged = not set(changes) - set(WHY_FIELDS)
         if isinstance(form, ContentForm):  # (a bulk edit's rows get the list's own message)
             request.citizens_see = rules.what_citizens_see(obj, False, timezone.now())
         if isinstance(form, ContentForm) and form.draft is not None:
