@@ -17,17 +17,18 @@ TITLE = "MitID milestone prepared in the browser"
 PUBLIC = "/en/?date=2030-06-02"
 
 
-def log_in(chromium, site, username: str):
+def log_in(chromium, site, username: str, locale: str | None = None):
+    """A new browser, its language ``locale``, logged in to the admin as ``username``."""
     from tests.browser.conftest import STAFF_PASSWORD
 
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(site + "/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.locator("#login-form [type=submit]").click()
     return context, page, errors
 
 
@@ -212,14 +213,7 @@ def test_an_editor_drafts_a_publisher_publishes_one_and_sends_one_back(chromium,
     publisher_context.close()
 
     # The same screens for Danish staff.
-    context = chromium.new_context(locale="da-DK", viewport={"width": 1280, "height": 1000})
-    from tests.browser.conftest import STAFF_PASSWORD
-
-    danish = context.new_page()
-    danish.goto(site + "/admin/")
-    danish.locator("#id_username").fill("prepares")
-    danish.locator("#id_password").fill(STAFF_PASSWORD)
-    danish.locator("input[type=submit]").click()
+    context, danish, _errors = log_in(chromium, site, "prepares", locale="da-DK")
     assert "Sendt tilbage" in danish.locator(".drafts-summary").inner_text()
     danish.locator(".drafts-summary").screenshot(path=str(artifacts / "issue30-queue-da.png"))
     danish.locator(".drafts-summary a").first.click()

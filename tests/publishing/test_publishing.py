@@ -256,14 +256,6 @@ def publisher_client(client):
     return log_in_as_publisher(client)
 
 
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
-
-
 FIRST_NOTE = ["First published."]
 
 

@@ -30,14 +30,6 @@ pytestmark = pytest.mark.django_db
 NOW = clock.NOW
 
 
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="a-long-test-password-2", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
-
-
 def a_row(model: str):
     return {
         "milestone": closing,
