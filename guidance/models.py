@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -27,6 +27,14 @@ class Audience(models.TextChoices):
     BUSINESS = "business", _("Business")
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a milestone's day its source gives: the day, only the month, or only the year."""
+
+    DAY = "day", _("the day")
+    MONTH = "month", _("the month only")
+    YEAR = "year", _("the year only")
+
+
 class NemIDStatus(models.TextChoices):
     """NemID's status on a date, in the order the phase-out passes through them."""
 
@@ -36,6 +44,8 @@ class NemIDStatus(models.TextChoices):
     RESTRICTED = "restricted", _("Not for banking or shopping")
     LIMITED = "limited", _("No new NemIDs")
     CLOSED = "closed", _("Closed")
+    # Never a milestone's: a day inside a milestone's month or year when its source gives no day.
+    UNKNOWN = "unknown", _("Not known for this day")
 
     @property
     def rank(self) -> int:
@@ -151,13 +161,25 @@ class Milestone(ContentModel):
             "the status applies on 30 June 2023 itself."
         ),
     )
+    date_precision = models.CharField(
+        _("the source gives"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "When the source gives only the year or the month, enter its first day (1 January "
+            "2010 for “in 2010”): the site then says “in 2010” and never guesses the day."
+        ),
+    )
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN
     )
     status = models.CharField(
         _("NemID status from this date"),
         max_length=16,
-        choices=[c for c in NemIDStatus.choices if c[0] != NemIDStatus.NOT_LAUNCHED],
+        choices=[
+            c for c in NemIDStatus.choices if c[0] not in (NemIDStatus.NOT_LAUNCHED, "unknown")
+        ],
     )
     title_en = models.CharField(_("title (English)"), max_length=120)
     title_da = models.CharField(_("title (Danish)"), max_length=120)
@@ -204,11 +226,11 @@ class Milestone(ContentModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date.isoformat()} {self.get_audience_display()}: {self.title_en}"
+        return f"{self.iso_date} {self.get_audience_display()}: {self.title_en}"
 
     def get_absolute_url(self) -> str:
-        """The advice page for this milestone's day and audience."""
-        url = f"{reverse('advice')}?date={self.date.isoformat()}"
+        """The advice page for the first day this milestone surely holds, for its audience."""
+        url = f"{reverse('advice')}?date={self.last_day.isoformat()}"
         return url if self.audience == Audience.CITIZEN else f"{url}&audience={self.audience}"
 
     @property
@@ -216,11 +238,40 @@ class Milestone(ContentModel):
         """What to do, one action an item, in the active language."""
         return lines(self.what_to_do)
 
+    @property
+    def last_day(self) -> date:
+        """The last day the milestone may fall on: its date, or the end of its month or year."""
+        if self.date_precision == DatePrecision.YEAR:
+            return self.date.replace(month=12, day=31)
+        if self.date_precision == DatePrecision.MONTH:
+            following = (self.date.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return following - timedelta(days=1)
+        return self.date
+
+    @property
+    def iso_date(self) -> str:
+        """The date as precise as its source, for machines: 2010, 2010-07 or 2010-07-01."""
+        return self.date.isoformat()[: {"year": 4, "month": 7}.get(self.date_precision, 10)]
+
+    @property
+    def when(self) -> str:
+        """The date as precise as its source, in the active language: "2010", "July 2010",
+        "1 July 2010"."""
+        if self.date_precision == DatePrecision.YEAR:
+            return str(self.date.year)
+        return formats.date_format(
+            self.date, "YEAR_MONTH_FORMAT" if self.date_precision == DatePrecision.MONTH else None
+        )
+
     def clean(self) -> None:
         """Refuse a milestone that would make its audience's timeline contradict itself."""
         super().clean()
         if self.date and not FIRST_DATE <= self.date <= LAST_DATE:
             raise ValidationError({"date": date_range_error()})
+        if self.date and self.date.isoformat()[len(self.iso_date) :] not in ("", "-01", "-01-01"):
+            raise ValidationError(
+                {"date": _("Enter the first day of the month or year the source gives.")}
+            )
         if not (self.date and self.status and self.audience):
             return
         others = Milestone.objects.filter(audience=self.audience).exclude(pk=self.pk)
@@ -241,9 +292,9 @@ class Milestone(ContentModel):
                     )
                     % {
                         "status": self.get_status_display(),
-                        "day": self.date.isoformat(),
+                        "day": self.iso_date,
                         "other": conflict.get_status_display(),
-                        "other_day": conflict.date.isoformat(),
+                        "other_day": conflict.iso_date,
                     }
                 }
             )

@@ -20,7 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 from guidance.models import Audience, EnrollmentOption, Milestone
 from guidance.opendata.openapi import openapi_document
 from guidance.pages.forms import AdviceForm
-from guidance.rules.advice import Advice, Answer, UnsuitableOption, answer_on, in_force_on
+from guidance.rules.advice import (
+    Advice,
+    Answer,
+    UnsuitableOption,
+    answer_on,
+    in_force_on,
+    unsure_on,
+)
 from guidance.rules.dates import FIRST_DATE, LAST_DATE, accepted_forms, today_in_copenhagen
 from guidance.rules.vocabulary import audience_error, language_error, languages
 from guidance.snapshot import content_for
@@ -196,6 +203,7 @@ def milestone_json(request: HttpRequest, milestone: Milestone, day=None) -> dict
     """One milestone, in the active language."""
     data = {
         "date": milestone.date.isoformat(),
+        "date_precision": milestone.date_precision,
         "audience": milestone.audience,
         "status": milestone.status,
         "status_label": str(milestone.get_status_display()),
@@ -204,10 +212,10 @@ def milestone_json(request: HttpRequest, milestone: Milestone, day=None) -> dict
         "what_to_do": milestone.actions,
         "date_note": milestone.date_note or None,
         "source_url": milestone.source_url or None,
-        "url": advice_page_url(request, milestone.date, milestone.audience),
+        "url": advice_page_url(request, milestone.last_day, milestone.audience),
     }
     if day is not None:
-        data["passed"] = in_force_on(milestone, day)
+        data["passed"] = None if unsure_on(milestone, day) else in_force_on(milestone, day)
     return data
 
 
@@ -245,11 +253,13 @@ def what_applies_json(advice: Advice) -> dict:
             "status": str(advice.status),
             "label": str(advice.status.label),
             "summary": advice.summary,
-            "since": advice.since.isoformat() if advice.since else None,
+            "since": advice.since.date.isoformat() if advice.since else None,
+            "since_precision": advice.since.date_precision if advice.since else None,
         },
         "next_milestone": (
             {
                 "date": upcoming.date.isoformat(),
+                "date_precision": upcoming.date_precision,
                 "status": upcoming.status,
                 "title": upcoming.title,
             }

@@ -1,5 +1,7 @@
 """The milestones as a calendar feed to subscribe to (RFC 5545, with RFC 7986's names): one feed
 per audience and language, each named by its address alone (``?audience=business&lang=da``).
+A milestone whose source gives no day (NemID's launch "in 2010") has no event: a calendar can
+only put it on a guessed day or across a whole year; the API and the timeline give it as a year.
 """
 
 from datetime import timedelta
@@ -12,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
-from guidance.models import Audience, Milestone
+from guidance.models import Audience, DatePrecision, Milestone
 from guidance.opendata.api import (
     MilestonesQuery,
     advice_page_url,
@@ -118,7 +120,11 @@ def milestones_calendar(request: HttpRequest, audience: str) -> Calendar:
         parameters={"VALUE": "URI"},
     )
     calendar.add("x-wr-timezone", "Europe/Copenhagen")
-    chosen = [m for m in content_for(request).milestones if m.audience == audience]
+    chosen = [
+        m
+        for m in content_for(request).milestones
+        if m.audience == audience and m.date_precision == DatePrecision.DAY
+    ]
     stable = uids(chosen)
     for milestone in chosen:
         calendar.add_component(milestone_event(request, milestone, stable[milestone.pk]))

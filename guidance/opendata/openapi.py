@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
+from guidance.models import DatePrecision
 from guidance.rules.dates import FIRST_DATE, LAST_DATE
 from guidance.rules.vocabulary import audiences, languages, statuses, year_pattern
 
@@ -77,6 +78,7 @@ def openapi_document(server_url: str) -> dict:
         schemas[name]["enum"] = values
         schemas[f"{name}Parameter"]["enum"] = [*values, NOT_GIVEN]
     schemas["NemIDStatus"]["enum"] = statuses()
+    schemas["DatePrecision"]["enum"] = list(DatePrecision.values)
     parameters = document["components"]["parameters"]
     parameters["date"]["schema"]["pattern"] = date_pattern()
     filled = {

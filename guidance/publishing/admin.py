@@ -682,7 +682,10 @@ class MilestoneAdmin(ContentAdmin):
     date_hierarchy = "date"
     ordering = ["date", "audience"]
     fieldsets = [
-        (None, {"fields": ["date", "audience", "status", "published", "source_url"]}),
+        (
+            None,
+            {"fields": ["date", "date_precision", "audience", "status", "published", "source_url"]},
+        ),
         (_("English"), {"fields": ["title_en", "summary_en", "what_to_do_en", "date_note_en"]}),
         (_("Danish"), {"fields": ["title_da", "summary_da", "what_to_do_da", "date_note_da"]}),
     ]

@@ -25,7 +25,15 @@ STAFF_ONLY_FIELDS = frozenset(
 )
 # The fields whose change citizens must be told of (a row appearing or disappearing included).
 NOTED_FIELDS = frozenset(
-    {"date", "status", "audience", "published", "available_from", "available_until"}
+    {
+        "date",
+        "date_precision",
+        "status",
+        "audience",
+        "published",
+        "available_from",
+        "available_until",
+    }
 )
 
 

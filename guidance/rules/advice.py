@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +61,16 @@ def other_audience(audience: str) -> Audience:
 
 
 def in_force_on(milestone: Milestone, day: date) -> bool:
-    """Whether ``milestone`` holds on ``day``: a milestone holds from its own date on."""
-    return milestone.date <= day
+    """Whether ``milestone`` surely holds on ``day``: from its own date on, or from the last day
+    of its month or year when its source gives no day (launched "in 2010" holds on 31 December
+    2010, whatever the day was)."""
+    return milestone.last_day <= day
+
+
+def unsure_on(milestone: Milestone, day: date) -> bool:
+    """Whether the source leaves open if ``milestone`` holds on ``day``: a day of its month or
+    year, before the last, when the source gives no day."""
+    return milestone.date <= day < milestone.last_day
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class Advice:
     audience: str
     status: NemIDStatus
     current: Milestone | None
-    since: date | None
+    since: Milestone | None
     passed: tuple[Milestone, ...]
     upcoming: tuple[Milestone, ...]
     options: tuple[EnrollmentOption, ...] = ()
@@ -107,6 +114,13 @@ class Advice:
     def next_milestone(self) -> Milestone | None:
         """The first milestone after the date, or None when nothing lies ahead."""
         return self.upcoming[0] if self.upcoming else None
+
+    @property
+    def unsure(self) -> Milestone | None:
+        """The next milestone when its source gives only a month or year that holds the date: it
+        may or may not hold on the day asked."""
+        upcoming = self.next_milestone
+        return upcoming if upcoming and unsure_on(upcoming, self.day) else None
 
     @property
     def warning(self) -> Milestone | None:
@@ -130,7 +144,7 @@ class Advice:
         """The warning as the visitor reads it: "Get MitID before 31 October 2023." """
         if self.warning is None:
             return None
-        day = formats.date_format(self.warning.date)
+        day = self.warning.when
         return gettext("Get %(eid)s before %(day)s.") % {"eid": self.texts.new_eid, "day": day}
 
     @property
@@ -141,7 +155,22 @@ class Advice:
 
     @property
     def summary(self) -> str:
-        """What NemID's status means on the date, in the active language."""
+        """What NemID's status means on the date, in the active language; on a day the source
+        leaves open, what it does say."""
+        if self.unsure and not self.current:
+            return gettext(
+                "NemID was launched in %(when)s. The source does not give the day, so NemID may "
+                "not have existed yet on this date."
+            ) % {"when": self.unsure.when}
+        if self.unsure:
+            return gettext(
+                "%(summary)s The source gives only %(when)s for the next change, “%(title)s”, so "
+                "it may already apply on this date."
+            ) % {
+                "summary": self.current.summary,
+                "when": self.unsure.when,
+                "title": self.unsure.title,
+            }
         return self.current.summary if self.current else str(NOT_LAUNCHED_SENTENCE)
 
     @property
@@ -170,9 +199,10 @@ def milestones_for(milestones: Iterable[Milestone], audience: str) -> list[Miles
     return sorted((m for m in milestones if m.audience == audience), key=lambda m: m.date)
 
 
-def status_since(passed: Sequence[Milestone]) -> date | None:
-    """The first day of the current status: the earliest of the latest run of passed milestones
-    that share it ("still closed" does not restart the count). None before NemID existed."""
+def status_since(passed: Sequence[Milestone]) -> Milestone | None:
+    """The milestone the current status began with: the earliest of the latest run of passed
+    milestones that share it ("still closed" does not restart the count). None before NemID
+    existed."""
     if not passed:
         return None
     since = passed[-1]
@@ -180,7 +210,7 @@ def status_since(passed: Sequence[Milestone]) -> date | None:
         if milestone.status != since.status:
             break
         since = milestone
-    return since.date
+    return since
 
 
 def missing_requirements(
@@ -236,15 +266,22 @@ def advice_on(
     situation = situation or VisitorSituation()
     own = milestones_for(milestones, audience)
     passed = tuple(m for m in own if in_force_on(m, day))
+    upcoming = tuple(m for m in own if not in_force_on(m, day))
+    if passed:
+        status = NemIDStatus(passed[-1].status)
+    elif upcoming and unsure_on(upcoming[0], day):
+        status = NemIDStatus.UNKNOWN
+    else:
+        status = NemIDStatus.NOT_LAUNCHED
     suitable, unsuitable = ways_to_get_mitid(day, audience, situation, options)
     return Advice(
         day=day,
         audience=audience,
-        status=NemIDStatus(passed[-1].status) if passed else NemIDStatus.NOT_LAUNCHED,
+        status=status,
         current=passed[-1] if passed else None,
         since=status_since(passed),
         passed=passed,
-        upcoming=tuple(m for m in own if not in_force_on(m, day)),
+        upcoming=upcoming,
         options=suitable,
         unsuitable_options=unsuitable,
         self_services=self_services_for(audience, self_services),
@@ -327,6 +364,7 @@ class TimelineState(models.TextChoices):
     PASSED = "passed", _("(before your date)")
     CURRENT = "current", _("(in force on your date)")
     MARKER = "marker", _("Your date")
+    UNSURE = "unsure", _("(the source does not say if before or after your date)")
     UPCOMING = "upcoming", _("(after your date)")
 
 
@@ -348,5 +386,9 @@ def timeline_on(day: date, audience: str, milestones: Iterable[Milestone]) -> li
             for m in passed
         ),
         TimelineEntry(TimelineState.MARKER),
-        *(TimelineEntry(TimelineState.UPCOMING, m) for m in own if not in_force_on(m, day)),
+        *(
+            TimelineEntry(TimelineState.UNSURE if unsure_on(m, day) else TimelineState.UPCOMING, m)
+            for m in own
+            if not in_force_on(m, day)
+        ),
     ]

@@ -11,7 +11,7 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 # One day a status, each the first day of it (the day before NemID, then each milestone): every
 # status's colours and the boxes the answer shows around a change. The days before a milestone
 # show the same status and the same parts again (axe-core takes 1.5 s of CPU a page).
-STATUS_DAYS = ["2010-06-30", "2010-07-01", "2022-10-30", "2023-06-30", "2023-10-31"]
+STATUS_DAYS = ["2009-12-31", "2010-06-30", "2010-12-31", "2022-10-30", "2023-06-30", "2023-10-31"]
 PUBLIC_PAGES = [
     *(f"/{lang}/?date={day}" for lang in ("en", "da") for day in STATUS_DAYS),
     *(

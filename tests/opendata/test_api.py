@@ -32,6 +32,7 @@ def test_status_has_the_spec_shape(client):
     assert body["nemid"]["since"] == "2023-06-30"
     assert body["next_milestone"] == {
         "date": "2023-10-31",
+        "date_precision": "day",
         "status": "closed",
         "title": "NemID closes",
     }
@@ -132,7 +133,7 @@ def test_milestones_lists_every_published_milestone(client):
 
 def test_milestones_filter_by_audience_and_language(client):
     body = api(client, "/api/v1/milestones", audience="business", lang="da").json()
-    assert [m["date"] for m in body["milestones"]] == ["2010-07-01", "2023-10-31"]
+    assert [m["date"] for m in body["milestones"]] == ["2010-01-01", "2023-10-31"]
     assert body["milestones"][1]["title"] == "NemID lukker for virksomheder"
 
 
@@ -216,7 +217,9 @@ def test_milestones_api_matches_the_timeline_page(client, language, audience):
     body = client.get("/api/v1/milestones", {"audience": audience, "lang": language}).json()
     html = client.get(f"/{language}/timeline/", {"audience": audience}).content.decode()
     for milestone in body["milestones"]:
-        assert f'<time datetime="{milestone["date"]}">' in html
+        # As precise as the source: "2010" for a year, "2010-07" for a month.
+        length = {"year": 4, "month": 7, "day": 10}[milestone["date_precision"]]
+        assert f'<time datetime="{milestone["date"][:length]}">' in html
         assert milestone["title"] in html
 
 
@@ -596,6 +599,7 @@ def test_a_past_date_keeps_that_days_facts_and_adds_what_applies_today(client):
         "summary": "NemID is closed and can no longer be used. You cannot get NemID or use it. "
         "Use MitID instead.",
         "since": "2023-10-31",
+        "since_precision": "day",
     }
     assert now["next_milestone"] is None
     assert now["actions"] == CLOSED_ACTIONS
@@ -684,6 +688,7 @@ def test_now_is_today_not_the_closing_state(client):
     assert body["now"]["nemid"]["since"] == "2023-06-30"
     assert body["now"]["next_milestone"] == {
         "date": "2023-10-31",
+        "date_precision": "day",
         "status": "closed",
         "title": "NemID closes",
     }

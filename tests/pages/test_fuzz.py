@@ -22,6 +22,7 @@ FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, Heal
 FORMS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 ONE_DAY = timedelta(days=1)
 SEED = importlib.import_module("guidance.migrations.0002_seed_official_facts")
+LAUNCH_YEAR = importlib.import_module("guidance.migrations.0017_launch_year").YEAR["date"]
 
 
 def around(days) -> set[date]:
@@ -33,12 +34,16 @@ def around(days) -> set[date]:
 # day in the seed, and both edges of the accepted range. Hypothesis may never draw one of them by
 # chance, so each fuzz test below tries them all as explicit examples; a test checks that this list
 # covers the dates in the database.
-SEED_DAYS = {row["date"] for row in SEED.MILESTONES} | {
-    row[name]
-    for row in SEED.OPTIONS
-    for name in ("available_from", "available_until")
-    if row.get(name)
-}
+SEED_DAYS = (
+    {row["date"] for row in SEED.MILESTONES}
+    | {
+        row[name]
+        for row in SEED.OPTIONS
+        for name in ("available_from", "available_until")
+        if row.get(name)
+    }
+    | {LAUNCH_YEAR, LAUNCH_YEAR.replace(month=12, day=31)}
+)  # launched in 2010, no day given
 BOUNDARIES = sorted(around(SEED_DAYS) | {FIRST_DATE, LAST_DATE})
 OUTSIDE_EDGES = [FIRST_DATE - ONE_DAY, LAST_DATE + ONE_DAY, date(1, 1, 1), date(9999, 12, 31)]
 
@@ -150,7 +155,7 @@ def explicit_days(test, name: str = "day") -> set[date]:
 @pytest.mark.django_db
 def test_the_fuzz_covers_the_real_boundaries():
     # The dates in the database (the seed and any later migration), not only the seed module's.
-    stored = set(Milestone.objects.values_list("date", flat=True))
+    stored = {day for m in Milestone.objects.all() for day in (m.date, m.last_day)}
     for start, end in EnrollmentOption.objects.values_list("available_from", "available_until"):
         stored |= {day for day in (start, end) if day}
     assert stored, "the seed should hold milestones"

@@ -24,6 +24,7 @@ FORM = "application/x-www-form-urlencoded"
 # The milestone's fields on the admin change form, as the admin posts them.
 MILESTONE_FIELDS = [
     "date",
+    "date_precision",
     "audience",
     "status",
     "published",

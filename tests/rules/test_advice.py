@@ -7,6 +7,7 @@ audiences. The seed has its own tests against the source (tests/rules/test_seed.
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 from guidance.pages.forms import AdviceForm
@@ -96,14 +97,14 @@ def test_the_status_changes_on_the_milestone_day_itself(audience, day, before, o
 
 @pytest.mark.parametrize(("audience", "day", "before", "on"), CHANGES)
 def test_since_is_the_first_day_of_the_status(audience, day, before, on):
-    assert advice(day - DAY, audience).since != day
-    assert advice(day, audience).since == day
-    assert advice(day + DAY, audience).since == day
+    assert getattr(advice(day - DAY, audience).since, "date", None) != day
+    assert advice(day, audience).since.date == day
+    assert advice(day + DAY, audience).since.date == day
 
 
 def test_since_spans_consecutive_milestones_with_the_same_status():
     for day in (STILL_CLOSED - DAY, STILL_CLOSED, STILL_CLOSED + DAY):
-        assert advice(day).since == CLOSED
+        assert advice(day).since.date == CLOSED
     assert advice(STILL_CLOSED + DAY).current.date == STILL_CLOSED
 
 
@@ -299,7 +300,13 @@ def test_the_timeline_marks_the_day_where_it_falls(audience, day, before, on):
 
 
 def test_timeline_states_are_a_fixed_vocabulary():
-    assert {s.value for s in TimelineState} == {"passed", "current", "marker", "upcoming"}
+    assert {s.value for s in TimelineState} == {
+        "passed",
+        "current",
+        "marker",
+        "unsure",
+        "upcoming",
+    }
     entries = timeline_on(LAUNCH - DAY, "citizen", milestones())
     assert entries[0].state == TimelineState.MARKER
     assert all(e.state == TimelineState.UPCOMING for e in entries[1:])
@@ -330,3 +337,80 @@ def test_a_visitor_who_says_yes_on_the_page_sees_the_way_they_can_use_first(clie
     assert page.index("The MitID app") < page.index("Citizen service centre")
     page = client.get("/en/", {"date": "2023-10-31"}).content.decode()
     assert page.index("Citizen service centre") < page.index("The MitID app")
+
+
+# --- a milestone whose source gives only the year ------------------------------------------------
+
+LAUNCH_YEAR = date(2012, 1, 1)
+LAUNCH_YEARS_LAST_DAY = date(2012, 12, 31)
+
+
+def launched_in_a_year(audience: str = "citizen") -> None:
+    """The audience's launch as the source gives it: a year, no day."""
+    Milestone.objects.filter(audience=audience, date=LAUNCH).update(
+        date=LAUNCH_YEAR, date_precision="year"
+    )
+
+
+@pytest.mark.parametrize("audience", ["citizen", "business"])
+def test_every_day_of_a_launch_year_says_what_the_source_knows(audience):
+    launched_in_a_year(audience)
+    before = advice(LAUNCH_YEAR - DAY, audience)
+    assert (before.status, before.summary) == (
+        "not_launched",
+        "NemID did not exist yet on this date.",
+    )
+    day = LAUNCH_YEAR
+    while day < LAUNCH_YEARS_LAST_DAY:
+        asked = advice(day, audience)
+        assert asked.status == "unknown", day
+        assert asked.summary == (
+            "NemID was launched in 2012. The source does not give the day, so NemID may not "
+            "have existed yet on this date."
+        )
+        assert asked.since is None
+        assert asked.to_do == []
+        assert asked.unsure.date == LAUNCH_YEAR
+        day += DAY
+    for day in (LAUNCH_YEARS_LAST_DAY, LAUNCH_YEARS_LAST_DAY + DAY):
+        surely = advice(day, audience)
+        assert (surely.status, surely.unsure, surely.since.when) == ("active", None, "2012")
+
+
+def test_a_launch_year_is_unsure_on_the_timeline_until_its_last_day():
+    launched_in_a_year()
+    states = [e.state for e in timeline_on(date(2012, 6, 1), "citizen", milestones())]
+    assert states[:2] == [TimelineState.MARKER, TimelineState.UNSURE]
+    assert all(state == TimelineState.UPCOMING for state in states[2:])
+    states = [e.state for e in timeline_on(LAUNCH_YEARS_LAST_DAY, "citizen", milestones())]
+    assert states[:2] == [TimelineState.CURRENT, TimelineState.MARKER]
+
+
+def test_a_month_only_change_is_said_beside_the_status_it_may_end():
+    Milestone.objects.filter(date=RESTRICTED).update(date=date(2022, 10, 1), date_precision="month")
+    asked = advice(date(2022, 10, 15))
+    assert asked.status == "active"
+    assert asked.summary.endswith(
+        "The source gives only October 2022 for the next change, “Title citizen restricted "
+        "2022-10-30”, so it may already apply on this date."
+    )
+    assert advice(date(2022, 10, 31)).status == "restricted"
+    assert advice(date(2022, 9, 30)).unsure is None
+
+
+@pytest.mark.parametrize(
+    ("precision", "day", "error"),
+    [
+        ("year", date(2012, 2, 1), True),
+        ("month", date(2012, 2, 2), True),
+        ("year", date(2012, 1, 1), False),
+        ("month", date(2012, 2, 1), False),
+    ],
+)
+def test_a_month_or_year_is_entered_as_its_first_day(precision, day, error):
+    row = Milestone(date=day, date_precision=precision, status="active", audience="citizen")
+    if error:
+        with pytest.raises(ValidationError, match="first day of the month or year"):
+            row.clean()
+    else:
+        row.clean()

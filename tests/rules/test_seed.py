@@ -13,7 +13,7 @@ SOURCE = "https://lifeindenmark.borger.dk/apps-and-digital-services/nemid"
 
 def seeded_facts():
     return {
-        "milestones": sorted((m.audience, m.date, m.status) for m in Milestone.objects.all()),
+        "milestones": sorted((m.audience, m.iso_date, m.status) for m in Milestone.objects.all()),
         "options": sorted(
             (o.slug, o.audience, tuple(sorted(r.slug for r in o.requirements.all())))
             for o in EnrollmentOption.objects.all()
@@ -24,12 +24,12 @@ def seeded_facts():
 
 EXPECTED = {
     "milestones": [
-        ("business", date(2010, 7, 1), "active"),
-        ("business", date(2023, 10, 31), "closed"),
-        ("citizen", date(2010, 7, 1), "active"),
-        ("citizen", date(2022, 10, 30), "restricted"),
-        ("citizen", date(2023, 6, 30), "limited"),
-        ("citizen", date(2023, 10, 31), "closed"),
+        ("business", "2010", "active"),
+        ("business", "2023-10-31", "closed"),
+        ("citizen", "2010", "active"),
+        ("citizen", "2022-10-30", "restricted"),
+        ("citizen", "2023-06-30", "limited"),
+        ("citizen", "2023-10-31", "closed"),
     ],
     "options": [
         ("citizen-service", "citizen", ("appointment", "valid-id")),
@@ -63,11 +63,11 @@ def test_every_milestone_has_both_languages_and_cites_the_source():
 
 
 @pytest.mark.django_db
-def test_the_launch_says_the_source_gives_only_the_year():
-    launch = Milestone.objects.get(audience="citizen", date=date(2010, 7, 1))
-    assert "2010" in launch.date_note_en
-    assert "gives only the year" in launch.date_note_en
-    assert "does not give the day" in launch.date_note_en
+def test_the_launch_is_the_year_the_source_gives_and_no_day():
+    for launch in Milestone.objects.filter(date=date(2010, 1, 1)):
+        assert (launch.date_precision, launch.when) == ("year", "2010")
+        assert launch.date_note_en == "The source gives only the year. The day is not known."
+        assert launch.date_note_da == "Kilden nævner kun året. Dagen kendes ikke."
 
 
 @pytest.mark.django_db
@@ -151,17 +151,16 @@ def test_the_copy_of_the_source_is_the_shared_one():
 
 @pytest.mark.django_db
 def test_every_milestone_day_after_launch_is_written_in_the_source():
-    for milestone in Milestone.objects.exclude(date=date(2010, 7, 1)):
+    for milestone in Milestone.objects.filter(date_precision="day"):
         assert f"{milestone.date.day} {milestone.date:%B %Y}" in SOURCE_TEXT, milestone
 
 
 @pytest.mark.django_db
-def test_the_launch_year_is_the_sources_and_the_day_is_said_to_be_ours():
+def test_the_launch_year_is_the_sources_and_no_day_is_given():
     assert "launched in 2010" in SOURCE_TEXT
-    assert "1 July 2010" not in SOURCE_TEXT
-    for launch in Milestone.objects.filter(date=date(2010, 7, 1)):
-        assert "does not give the day" in launch.date_note_en
-        assert "nævner ikke dagen" in launch.date_note_da
+    assert Milestone.objects.exclude(date_precision="day").count() == 2
+    for milestone in Milestone.objects.exclude(date_precision="day"):
+        assert f"launched in {milestone.when}" in SOURCE_TEXT
 
 
 @pytest.mark.django_db
