@@ -349,7 +349,7 @@ def database_down(server_url: str) -> dict:
 
 def concurrent_sqlite_saves(editors: int = 4, saves: int = 10) -> dict:
     """Editors pressing save at the same moment, each on their own milestone (SQLite)."""
-    days = ["2010-07-01", "2022-10-30", "2023-06-30", "2023-10-31"]
+    days = ["2010-01-01", "2022-10-30", "2023-06-30", "2023-10-31"]
     with site(workers=4) as s:
         pks = [milestone_pk(s, day) for day in days[:editors]]
         staff = [Staff(s.url, name) for name in STAFF[:editors]]

@@ -22,7 +22,13 @@ from tools.serve import ROOT, gunicorn, prepare, production_env
 
 TOOL = ROOT / "tools/vnu"
 VNU = TOOL / "node_modules/vnu-jar/build/dist/vnu.jar"
-SEED_MILESTONE_DAYS = [date(2010, 7, 1), date(2022, 10, 30), date(2023, 6, 30), date(2023, 10, 31)]
+SEED_MILESTONE_DAYS = [
+    date(2010, 1, 1),
+    date(2010, 12, 31),
+    date(2022, 10, 30),
+    date(2023, 6, 30),
+    date(2023, 10, 31),
+]
 
 
 def fetch(url: str) -> bytes:

@@ -256,7 +256,7 @@ def test_a_milestone_in_step_with_its_neighbours_is_accepted(day, status):
 
 @pytest.mark.django_db
 def test_the_other_audiences_timeline_does_not_constrain_a_milestone():
-    # Businesses: active 2010-07-01, closed 2023-10-31. A citizens' "closed" in between is
+    # Businesses: active from 2010, closed 2023-10-31. A citizens' "closed" in between is
     # still refused by the citizens' own later milestone, a business one is not.
     new_milestone(date(2023, 1, 1), NemIDStatus.RESTRICTED, Audience.BUSINESS).clean()
     with pytest.raises(ValidationError):
