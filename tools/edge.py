@@ -4,7 +4,7 @@ edge tests and the benchmark.
 The template is rendered exactly as the official nginx image does it (envsubst of APP_ADDRESS and
 EDGE_PORT only), then wrapped in edge/nginx.conf, the main file mounted over the image's. To run
 here, next to other servers, a few fixed things of the container are moved (`relocate`): the
-cache folder (/var/cache/nginx) into a temporary folder, the internal ports 8081 and 8082 to free
+cache folder (/var/cache/nginx) into a temporary folder, the internal ports 8081 to 8083 to free
 ports, and the one `server` of the upstream (compose's name resolves to every replica) becomes
 one line per gunicorn. Nothing else is changed, so what is tested is what the container runs.
 """
@@ -28,6 +28,7 @@ TEMPLATE = ROOT / "edge" / "default.conf.template"
 NGINX = "/usr/sbin/nginx"
 STUB_STATUS_PORT = 8081
 MISS_LIMITER = "127.0.0.1:8082"
+RENEWER = "127.0.0.1:8083"
 
 MAIN = ROOT / "edge" / "nginx.conf"
 
@@ -69,11 +70,12 @@ def template_variables(template: Path = TEMPLATE) -> set[str]:
 
 @dataclass(frozen=True)
 class Ports:
-    """Where a local edge listens: the public port and its two internal ones."""
+    """Where a local edge listens: the public port and its three internal ones."""
 
     public: int
     stub_status: int
     miss_limiter: int
+    renewer: int
 
 
 def relocate(config: str, folder: Path, ports: Ports, upstreams: list[str]) -> str:
@@ -84,6 +86,7 @@ def relocate(config: str, folder: Path, ports: Ports, upstreams: list[str]) -> s
         rf"listen {STUB_STATUS_PORT};", f"listen 127.0.0.1:{ports.stub_status};", config
     )
     config = config.replace(MISS_LIMITER, f"127.0.0.1:{ports.miss_limiter}")
+    config = config.replace(RENEWER, f"127.0.0.1:{ports.renewer}")
     first, *_rest = upstreams
     servers = "\n".join(f"    server {address};" for address in upstreams)
     config, count = re.subn(rf"^\s*server {re.escape(first)};$", servers, config, flags=re.M)
@@ -129,7 +132,7 @@ def write_config(
     snippets: dict[str, str] | None = None,
 ):
     """Render, relocate and wrap the template in `folder`; returns the ports and the main file."""
-    ports = Ports(free_port(), free_port(), free_port())
+    ports = Ports(free_port(), free_port(), free_port(), free_port())
     for name in ("conf.d", "cache", "edge.d"):
         (folder / name).mkdir(exist_ok=True)
     if os.geteuid() == 0:
