@@ -103,8 +103,10 @@ def about(request):
 @public_page
 def choose_language(request):
     """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
-    language = translation.get_language_from_request(request)
-    with translation.override(language if language == "da" else "en"):
+    # Django gives a language cookie's value as it was written ("DA"), where it matched it to
+    # Danish regardless of case (the page's Content-Language said Danish; the redirect did not).
+    language = translation.get_language_from_request(request).lower()
+    with translation.override("da" if language.startswith("da") else "en"):
         response = HttpResponseRedirect(reverse("advice"))
     response["Vary"] = "Accept-Language"
     return response

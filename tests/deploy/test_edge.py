@@ -924,6 +924,19 @@ def test_a_request_nginx_cannot_read_gets_the_edges_own_answer(stack, request_li
         assert '<html lang="da">' in body
 
 
+def test_a_request_in_http_0_9_gets_no_answer(stack):
+    """HTTP/0.9 has no headers, so no answer could carry the security headers: the edge closes
+    the connection (nginx would send the page bare)."""
+    where = urlsplit(stack["edge"].url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as connection:
+        connection.sendall(b"GET /en/\r\n\r\n")
+        try:
+            received = connection.recv(65536)
+        except ConnectionResetError:
+            received = b""
+    assert received == b""
+
+
 @pytest.mark.parametrize(("path", "language"), [("/da/", "da"), ("/en/timeline/", "en")])
 def test_options_on_a_page_gets_the_edges_405_page(stack, path, language):
     """OPTIONS (a cross-origin preflight) is answered only where scripts may ask: the API and the

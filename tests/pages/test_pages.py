@@ -185,6 +185,15 @@ def test_root_redirects_by_accept_language_english_when_unsure(client, accept_la
     assert "Accept-Language" in response["Vary"]
 
 
+@pytest.mark.parametrize(("cookie", "target"), [("da", "/da/"), ("DA", "/da/"), ("En", "/en/")])
+def test_root_follows_a_language_cookie_whatever_its_case(client, cookie, target):
+    """The redirect and its Content-Language agree (a cookie "DA" once sent /en/ said Danish)."""
+    client.cookies["django_language"] = cookie
+    response = client.get("/", headers={"accept-language": "fr"})
+    assert response["Location"] == target
+    assert response["Content-Language"] == target.strip("/")
+
+
 def test_language_links_keep_the_question_and_alternates_are_declared(client):
     html = page(client, "/en/", date="2023-07-01", audience="business").content.decode()
     assert 'href="/da/?date=2023-07-01&amp;audience=business" hreflang="da"' in html
