@@ -74,9 +74,9 @@ SHM = Path("/dev/shm")  # noqa: S108
 worker_tmp_dir = str(SHM) if SHM.is_dir() and os.access(SHM, os.W_OK) else None
 # gunicorn's own limits (its refusals are bare HTML) sit above the edge's and the app's, so those
 # refuse first, in the site's and the API's own shapes: a request line of up to 8,190 bytes
-# (the edge refuses 4 KB and more with 414; the app a query of over 2,048 characters), 200
+# (the edge refuses 8 KB and more with 414; the app a query of over 2,048 characters), 200
 # headers (the app refuses over 100 with 431), a header line of up to 32 KB (the app refuses a
-# value over 8,192 characters with 431; the edge refuses a line of 4 KB and 9 KB of headers in
+# value over 8,192 characters with 431; the edge refuses a line of 8 KB and 17 KB of headers in
 # all, but passes on the lines of a header sent twice joined into one).
 limit_request_line = 8190
 limit_request_fields = 200
