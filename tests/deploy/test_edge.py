@@ -562,7 +562,10 @@ def test_a_scheduled_change_goes_live_through_the_edge_at_its_moment_not_before(
     assert not early, f"the new answer before its moment: {early[:3]}"
     assert not late, f"the old answer after the moment: {late[:3]}"
     assert max(to_app.values()) <= 6, to_app  # about once a second, and once at the moment
-    assert p99 < 1.0
+    # Those asking at the moment wait for the app's first new answer (it reads the new content)
+    # and nginx's lock polls of up to half a second: 40 ms here alone, 2 s under the whole suite
+    # on two cores. Without the renewer some were refused instead (503, or 429 to the busy one).
+    assert p99 < 3.0
 
 
 @pytest.mark.minute
