@@ -368,12 +368,24 @@ class TimelineState(models.TextChoices):
     UPCOMING = "upcoming", _("(after your date)")
 
 
+# The states as said when no date was chosen: the day marked is today.
+TODAY_LABELS = {
+    TimelineState.PASSED: _("(before today)"),
+    TimelineState.CURRENT: _("(in force today)"),
+    TimelineState.UPCOMING: _("(after today)"),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of the timeline: a milestone, or the marker for the chosen day."""
 
     state: TimelineState
     milestone: Milestone | None = None
+
+    def label(self, is_today: bool) -> str:
+        """Where the line stands, said against today when no date was chosen."""
+        return str(TODAY_LABELS.get(self.state, self.state.label) if is_today else self.state.label)
 
 
 def timeline_on(day: date, audience: str, milestones: Iterable[Milestone]) -> list[TimelineEntry]:
