@@ -22,7 +22,7 @@ FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, Heal
 FORMS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 ONE_DAY = timedelta(days=1)
 SEED = importlib.import_module("guidance.migrations.0002_seed_official_facts")
-LAUNCH_YEAR = importlib.import_module("guidance.migrations.0017_launch_year").YEAR["date"]
+LAUNCH_YEAR = importlib.import_module("guidance.migrations.0018_launch_year_data").YEAR["date"]
 
 
 def around(days) -> set[date]:

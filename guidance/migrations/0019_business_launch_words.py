@@ -28,7 +28,7 @@ NEW = {
         "selvbetjeninger på nettet."
     ),
 }
-REASON = "The business launch in the source's words (migration 0018)"
+REASON = "The business launch in the source's words (migration 0019)"
 
 
 def rewrite(apps, old: dict, new: dict) -> None:
@@ -56,6 +56,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guidance", "0017_launch_year")]
+    dependencies = [("guidance", "0018_launch_year_data")]
 
     operations = [migrations.RunPython(forwards, backwards)]
