@@ -542,11 +542,15 @@ def test_a_scheduled_change_goes_live_through_the_edge_at_its_moment_not_before(
     kept = [row for row in seen if statuses.get(row[3]) in ("HIT", "UPDATING", "STALE")]
     waited = [row for row in seen if row[0] >= moment and statuses.get(row[3]) == "EXPIRED"]
     # Requests that went on to the app: a renewal not given the second's copy (HIT).
+    # Requests that waited for the app's own answer (not a renewal in the background, which
+    # nginx sends once at a time, nor the renewer's copy of that second): every one of them at
+    # the moment, before the renewer (12 to 14 an answer here, under load).
     to_app = Counter(
         url
         for started, url, answer in crowd
         if moment - 1 <= started < moment + 2
-        and reached_the_app(lines[answer.headers["X-Request-ID"]])
+        and (line := lines[answer.headers["X-Request-ID"]])["cache"] in ("MISS", "EXPIRED")
+        and line["renewal"] != "HIT"
     )
     times = sorted(answer.seconds for *_, answer in crowd)
     p99 = times[int(len(times) * 0.99)]
@@ -561,7 +565,7 @@ def test_a_scheduled_change_goes_live_through_the_edge_at_its_moment_not_before(
     assert any(row[0] >= moment for row in seen)
     assert not early, f"the new answer before its moment: {early[:3]}"
     assert not late, f"the old answer after the moment: {late[:3]}"
-    assert max(to_app.values()) <= 6, to_app  # about once a second, and once at the moment
+    assert max(to_app.values(), default=0) <= 4, to_app  # at most once a second
     # Those asking at the moment wait for the app's first new answer (it reads the new content)
     # and nginx's lock polls of up to half a second: 40 ms here alone, 2 s under the whole suite
     # on two cores. Without the renewer some were refused instead (503, or 429 to the busy one).
