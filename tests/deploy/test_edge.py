@@ -549,8 +549,7 @@ def test_a_scheduled_change_goes_live_through_the_edge_at_its_moment_not_before(
         url
         for started, url, answer in crowd
         if moment - 1 <= started < moment + 2
-        and (line := lines[answer.headers["X-Request-ID"]])["cache"] in ("MISS", "EXPIRED")
-        and line["renewal"] != "HIT"
+        and waited_for_the_app(lines[answer.headers["X-Request-ID"]])
     )
     times = sorted(answer.seconds for *_, answer in crowd)
     p99 = times[int(len(times) * 0.99)]
@@ -607,16 +606,25 @@ def test_the_cache_stays_warm_across_a_minutes_turn_under_load(stack):
     assert {answer.status for *_, answer in answers} == {200}
     counted = [row for row in answers if row[0] >= turn - 1.5]
     lines = logged(edge, [answer for *_, answer in counted])
+    # Requests that waited for the app, and those that set off a renewal in the background
+    # (STALE: nginx sends one at a time). With the minute in the cache key, every visitor at the
+    # turn waited for the app (12 to 26 times an answer in 3 s).
     fetched = {url: 0 for url in urls}
+    renewed = {url: 0 for url in urls}
     for _, _, url, answer in counted:
-        fetched[url] += reached_the_app(lines[answer.headers["X-Request-ID"]])
+        line = lines[answer.headers["X-Request-ID"]]
+        fetched[url] += waited_for_the_app(line)
+        renewed[url] += line["cache"] == "STALE"
     visitor = sorted(a.seconds for _, source, _, a in counted if source != "127.0.0.40")
     p99 = visitor[int(len(visitor) * 0.99)]
     print(
-        f"\n{len(counted)} answers in 3 s across the minute's turn; reached the app: {fetched}; "
-        f"visitors' p99 {p99 * 1000:.1f} ms"
+        f"\n{len(counted)} answers in 3 s across the minute's turn; waited for the app: "
+        f"{fetched}; renewed in the background: {renewed}; visitors' p99 {p99 * 1000:.1f} ms"
     )
-    assert max(fetched.values()) <= 6, fetched  # about once a second for 3 s, and the turn
+    # At most once a second each (make test runs the scheduled-moment test at the same turn,
+    # where no copy may be used).
+    assert max(fetched.values()) <= 4, fetched
+    assert max(renewed.values()) <= 4, renewed
     # The visitors' time is mostly their own threads' on a busy machine (the whole suite runs
     # beside it): the bound of the other attack tests. A cache lock's 500 ms polls would pass it
     # once per turn, a cold cache at the turn (every visitor to the app) many times.
@@ -1094,13 +1102,10 @@ def cache_status(edge, answer: Answer) -> str:
     return access_log_line(edge, answer.headers["X-Request-ID"])["cache"]
 
 
-def reached_the_app(line: dict) -> bool:
-    """Whether a request (its access log line) had the app answer: it waited for the app's
-    answer and the renewer did not give it the one made that second (HIT), or it set off a
-    renewal in the background (STALE). "renewal" is the renewer's status for the copy used."""
-    return line["cache"] == "STALE" or (
-        line["cache"] in ("MISS", "EXPIRED") and line["renewal"] != "HIT"
-    )
+def waited_for_the_app(line: dict) -> bool:
+    """Whether a request (its access log line) waited for the app's own answer: the edge had no
+    copy it could use, and the renewer had none made that second (not HIT)."""
+    return line["cache"] in ("MISS", "EXPIRED") and line["renewal"] != "HIT"
 
 
 def logged(edge, answers: list[Answer]) -> dict[str, dict]:
