@@ -258,6 +258,54 @@ def test_accessibility_statement_exists_in_both_languages(client, language, head
     assert "WCAG 2.1" in response.content.decode()
 
 
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_accessibility_statement_of_a_copy_that_is_not_official_claims_no_law_nor_contact(
+    client, language
+):
+    """Issue 31: it named Danish law and a complaint body beside an About page saying the site is
+    not official, and sent readers to a contact section that had no address."""
+    html = client.get(f"/{language}/accessibility/").content.decode()
+    claims = [
+        "Danish law",
+        "dansk lov",
+        "complain to the Agency",
+        "klage til Digitaliseringsstyrelsen",
+        "two working days",
+        "to arbejdsdage",
+        "/about/#contact",
+    ]
+    for claim in claims:
+        assert claim not in html, claim
+    assert {"en": "has no contact address", "da": "har ingen kontaktadresse"}[language] in html
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("en", ["Danish law asks this of public sites.", "Agency for Digital Government",
+                "We answer within two working days.", 'href="mailto:eid@example.dk"']),
+        ("da", ["Det kræver dansk lov af offentlige websteder.", "Digitaliseringsstyrelsen",
+                "Vi svarer inden for to arbejdsdage.", 'href="mailto:eid@example.dk"']),
+    ],
+)  # fmt: skip
+def test_an_official_copys_accessibility_statement_names_the_law_and_how_to_reach_it(
+    client, settings, language, texts
+):
+    settings.SITE_IS_OFFICIAL = True
+    settings.SITE_CONTACT = "eid@example.dk"
+    html = client.get(f"/{language}/accessibility/").content.decode()
+    for text in texts:
+        assert text in html, text
+
+
+def test_danish_and_english_make_the_same_promise_of_accessibility(client):
+    """The Danish once promised to "live up fully" where the English "aims to meet"."""
+    assert "aims to meet WCAG 2.1" in client.get("/en/accessibility/").content.decode()
+    assert "Målet er, at webstedet lever fuldt op til WCAG 2.1" in (
+        client.get("/da/accessibility/").content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     ("path", "text"),
     [("/en/no-such-page/", "Page not found"), ("/da/findes-ikke/", "Siden findes ikke")],
