@@ -5,7 +5,6 @@ import logging
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -102,12 +101,10 @@ def about(request):
 
 @public_page
 def choose_language(request):
-    """Send ``/`` to the visitor's language, by Accept-Language; English when unsure."""
-    # Django gives a language cookie's value as it was written ("DA"), where it matched it to
-    # Danish regardless of case (the page's Content-Language said Danish; the redirect did not).
-    language = translation.get_language_from_request(request).lower()
-    with translation.override("da" if language.startswith("da") else "en"):
-        response = HttpResponseRedirect(reverse("advice"))
+    """Send ``/`` to the visitor's language, by Accept-Language; English when unsure. It is the
+    language LocaleMiddleware chose (the cookie, then Accept-Language, else LANGUAGE_CODE), which
+    the answer's Content-Language says too."""
+    response = HttpResponseRedirect(reverse("advice"))
     response["Vary"] = "Accept-Language"
     return response
 
