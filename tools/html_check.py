@@ -13,22 +13,14 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 from tools.node import npm_ci
-from tools.public_pages import public_paths
+from tools.public_pages import SEED_MILESTONE_DAYS, public_paths
 from tools.serve import ROOT, gunicorn, prepare, production_env
 
 TOOL = ROOT / "tools/vnu"
 VNU = TOOL / "node_modules/vnu-jar/build/dist/vnu.jar"
-SEED_MILESTONE_DAYS = [
-    date(2010, 1, 1),
-    date(2010, 12, 31),
-    date(2022, 10, 30),
-    date(2023, 6, 30),
-    date(2023, 10, 31),
-]
 
 
 def fetch(url: str) -> bytes:

@@ -7,6 +7,15 @@ from datetime import date, timedelta
 LANGUAGES = ("en", "da")
 AUDIENCES = ("citizen", "business")
 BEFORE_LAUNCH = date(1999, 12, 31)
+# The seed's milestones: the launch year's first and last day (the source gives only 2010), then
+# each day the source names.
+SEED_MILESTONE_DAYS = [
+    date(2010, 1, 1),
+    date(2010, 12, 31),
+    date(2022, 10, 30),
+    date(2023, 6, 30),
+    date(2023, 10, 31),
+]
 
 
 def dates_to_check(milestone_days: list[date]) -> list[date]:

@@ -13,8 +13,7 @@ from guidance.rules.dates import FIRST_DATE, LAST_DATE, today_in_copenhagen
 from tests import wsgi
 from tests.conftest import answer_status
 from tests.pages.test_pages import BOUNDARY_CASES
-from tests.rules.test_answers import SEED_DAYS
-from tools.public_pages import dates_to_check
+from tools.public_pages import SEED_MILESTONE_DAYS, dates_to_check
 
 pytestmark = pytest.mark.django_db
 
@@ -726,7 +725,7 @@ def the_pages_now_part(html: str) -> str:
 @pytest.mark.usefixtures("today_is_25_november_2026")
 @pytest.mark.parametrize("language", ["en", "da"])
 @pytest.mark.parametrize("audience", ["citizen", "business"])
-@pytest.mark.parametrize("day", [*dates_to_check(SEED_DAYS), TODAY, date(2030, 1, 1)])
+@pytest.mark.parametrize("day", [*dates_to_check(SEED_MILESTONE_DAYS), TODAY, date(2030, 1, 1)])
 def test_the_api_says_what_applies_today_as_the_page_does(client, language, audience, day):
     params = {"date": day.isoformat(), "audience": audience, "passport": "no"}
     html = client.get(f"/{language}/", params).content.decode()

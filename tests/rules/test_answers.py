@@ -9,19 +9,12 @@ import time_machine
 
 from guidance.models import EnrollmentOption, Milestone, Requirement, SelfService
 from tests.conftest import answer_status
-from tools.public_pages import dates_to_check
+from tools.public_pages import SEED_MILESTONE_DAYS, dates_to_check
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 25)
-SEED_DAYS = [
-    date(2010, 1, 1),
-    date(2010, 12, 31),
-    date(2022, 10, 30),
-    date(2023, 6, 30),
-    date(2023, 10, 31),
-]
-DATES = [*dates_to_check(SEED_DAYS), TODAY]
+DATES = [*dates_to_check(SEED_MILESTONE_DAYS), TODAY]
 CASES = [(day, audience) for day in DATES for audience in ("citizen", "business")]
 
 
