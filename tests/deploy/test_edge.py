@@ -1068,8 +1068,7 @@ def test_the_access_log_says_which_method_the_client_sent_for_a_refusal(stack):
     client's POST (brute force must not look like page views)."""
     edge = stack["edge"]
     refused = ask(edge.url, "/api/v1/status", method="TRACE")
-    request_id = refused.headers["X-Request-ID"]
-    mine = access_log_line(edge, request_id)
+    mine = access_log_line(edge, refused)
     assert (mine["method"], mine["status"]) == ("TRACE", 405)
 
 
@@ -1099,7 +1098,7 @@ def test_stub_status_is_on_the_internal_port_only(stack):
 def cache_status(edge, answer: Answer) -> str:
     """Whether the edge answered from its cache (HIT, UPDATING...; "" when the location keeps
     nothing), from its access log: the edge does not tell the client."""
-    return access_log_line(edge, answer.headers["X-Request-ID"])["cache"]
+    return access_log_line(edge, answer)["cache"]
 
 
 def waited_for_the_app(line: dict) -> bool:
@@ -1108,32 +1107,24 @@ def waited_for_the_app(line: dict) -> bool:
     return line["cache"] in ("MISS", "EXPIRED") and line["renewal"] != "HIT"
 
 
-def logged(edge, answers: list[Answer]) -> dict[str, dict]:
-    """The access log's lines of ``answers`` by request id, once every one is written (nginx
-    logs a request after its answer is out, and in blocks)."""
-    deadline = time.monotonic() + 5
+def logged(edge, answers: list[Answer], seconds: float = 5) -> dict[str, dict]:
+    """The access log's lines of ``answers`` by request id, once every one is written: nginx logs
+    a request after its answer is out, in blocks at most a second apart (a margin for a busy
+    machine on top)."""
+    deadline = time.monotonic() + seconds
     while True:
         lines = {line["request_id"]: line for line in map(json.loads, edge.access_log())}
         missing = [a for a in answers if a.headers["X-Request-ID"] not in lines]
         if not missing or time.monotonic() > deadline:
             break
-        time.sleep(0.2)
-    assert not missing, f"{len(missing)} answers never logged"
+        time.sleep(0.1)
+    assert not missing, f"{len(missing)} answers not logged within {seconds} s"
     return lines
 
 
-def access_log_line(edge, request_id: str) -> dict:
-    """The access log's line of one request. The log is written in blocks, at most a second after
-    the request (a margin for a busy machine on top)."""
-    deadline = time.monotonic() + 3
-    while True:
-        lines = [json.loads(line) for line in edge.access_log()]
-        mine = next((line for line in lines if line["request_id"] == request_id), None)
-        if mine or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert mine, "the request's line was not written within 3 s"
-    return mine
+def access_log_line(edge, answer: Answer) -> dict:
+    """The access log's line of one answer."""
+    return logged(edge, [answer], seconds=3)[answer.headers["X-Request-ID"]]
 
 
 def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
@@ -1141,7 +1132,7 @@ def test_the_access_log_is_one_json_object_a_line_with_the_request_id(stack):
     answer = ask(edge.url, "/en/accessibility/")
     request_id = answer.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    mine = access_log_line(edge, request_id)
+    mine = access_log_line(edge, answer)
     assert mine["status"] == 200
     assert mine["uri"] == "/en/accessibility/"
     assert isinstance(mine["request_time"], float)
