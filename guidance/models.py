@@ -4,6 +4,7 @@ Every citizen-facing text has an English (``_en``) and a Danish (``_da``) field;
 without a suffix (``milestone.title``) reads the one for the active language.
 """
 
+import calendar
 import json
 from datetime import date, timedelta
 
@@ -178,7 +179,9 @@ class Milestone(ContentModel):
         _("NemID status from this date"),
         max_length=16,
         choices=[
-            c for c in NemIDStatus.choices if c[0] not in (NemIDStatus.NOT_LAUNCHED, "unknown")
+            c
+            for c in NemIDStatus.choices
+            if c[0] not in (NemIDStatus.NOT_LAUNCHED, NemIDStatus.UNKNOWN)
         ],
     )
     title_en = models.CharField(_("title (English)"), max_length=120)
@@ -244,8 +247,7 @@ class Milestone(ContentModel):
         if self.date_precision == DatePrecision.YEAR:
             return self.date.replace(month=12, day=31)
         if self.date_precision == DatePrecision.MONTH:
-            following = (self.date.replace(day=28) + timedelta(days=4)).replace(day=1)
-            return following - timedelta(days=1)
+            return self.date.replace(day=calendar.monthrange(self.date.year, self.date.month)[1])
         return self.date
 
     @property
@@ -268,7 +270,10 @@ class Milestone(ContentModel):
         super().clean()
         if self.date and not FIRST_DATE <= self.date <= LAST_DATE:
             raise ValidationError({"date": date_range_error()})
-        if self.date and self.date.isoformat()[len(self.iso_date) :] not in ("", "-01", "-01-01"):
+        period_start = {DatePrecision.YEAR: {"month": 1, "day": 1}, DatePrecision.MONTH: {"day": 1}}
+        if self.date and self.date != self.date.replace(
+            **period_start.get(self.date_precision, {})
+        ):
             raise ValidationError(
                 {"date": _("Enter the first day of the month or year the source gives.")}
             )
