@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from guidance.models import Audience, DatePrecision, Milestone
 from guidance.opendata.api import (
@@ -23,6 +23,7 @@ from guidance.opendata.api import (
     read_only,
     vary_exactly,
 )
+from guidance.rules.dates import today_in_copenhagen
 from guidance.rules.vocabulary import languages
 from guidance.snapshot import content_for
 
@@ -79,8 +80,21 @@ def uids(milestones: list[Milestone]) -> dict[int, str]:
     return result
 
 
+# Reminders before an upcoming milestone: a week and a day before the day starts.
+REMINDERS = (timedelta(days=7), timedelta(days=1))
+
+
+def reminder(milestone: Milestone, before: timedelta) -> Alarm:
+    """A reminder shown ``before`` the milestone's day (RFC 5545, VALARM)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -before)
+    alarm.add("description", milestone.title)
+    return alarm
+
+
 def milestone_event(request: HttpRequest, milestone: Milestone, uid: str) -> Event:
-    """An all-day event for one milestone."""
+    """An all-day event for one milestone, with reminders when it is still to come."""
     url = advice_page_url(request, milestone.date, milestone.audience)
     description = "\n".join(
         [milestone.summary, *(f"• {action}" for action in milestone.actions), "", url]
@@ -96,6 +110,9 @@ def milestone_event(request: HttpRequest, milestone: Milestone, uid: str) -> Eve
     event.add("url", url)
     event.add("transp", "TRANSPARENT")
     event.add("categories", [str(milestone.get_status_display())])
+    if milestone.date > today_in_copenhagen():
+        for before in REMINDERS:
+            event.add_component(reminder(milestone, before))
     return event
 
 

@@ -238,3 +238,25 @@ def test_api_page_offers_both_subscriptions(client):
     assert 'href="webcal://testserver/milestones.ics?lang=en"' in html
     assert 'href="webcal://testserver/milestones.ics?audience=business&amp;lang=en"' in html
     assert html.count("<summary>Google Calendar</summary>") == 2
+
+
+def test_an_upcoming_milestone_reminds_a_week_and_a_day_before_and_past_ones_do_not(client):
+    from tests.clock import TODAY
+    from tests.factories import milestone
+
+    ahead = milestone(TODAY + timedelta(days=30), "closed", title_en="A change to come")
+    today = milestone(TODAY, "closed", title_en="A change today")
+    by_title = {str(event["summary"]): event for event in events(feed(client))}
+    alarms = by_title["A change to come"].walk("VALARM")
+    assert [alarm["trigger"].dt for alarm in alarms] == [timedelta(days=-7), timedelta(days=-1)]
+    for alarm in alarms:
+        assert str(alarm["action"]) == "DISPLAY"
+        assert str(alarm["description"]) == "A change to come"
+    for title, event in by_title.items():
+        if title != ahead.title_en:
+            assert event.walk("VALARM") == [], title  # today's and the past's: too late to remind
+    assert today.title_en in by_title
+    # The second parser reads the alarms too.
+    parsed = vobject.readOne(raw_feed(client).decode())
+    reminded = [e for e in parsed.vevent_list if e.summary.value == "A change to come"]
+    assert len(reminded[0].valarm_list) == 2
