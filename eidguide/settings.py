@@ -6,7 +6,7 @@ DEBUG is off, a SECRET_KEY is required, HTTPS is enforced.
 
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import environ
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "axes",
     "guidance",
@@ -105,7 +106,6 @@ TEMPLATES = [
             "environment": "guidance.jinja.environment",
             "context_processors": [
                 "django.template.context_processors.i18n",
-                "guidance.pages.context.languages",
                 "guidance.pages.context.site",
             ],
         },
@@ -122,7 +122,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guidance.pages.context.languages",
                 "guidance.pages.context.site",
             ],
         },
@@ -295,6 +294,21 @@ PUBLISHING_NEEDS_PUBLISHER = env.bool("PUBLISHING_NEEDS_PUBLISHER", default=True
 SITE_PUBLISHER = env.str("SITE_PUBLISHER", default="")  # empty: the site's own name
 SITE_CONTACT = env.str("SITE_CONTACT", default="")  # an e-mail address or a URL; empty: none given
 SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
+# Security reports (/.well-known/security.txt, RFC 9116): whom to tell (a mailto: or https: URI,
+# or an e-mail address; default SITE_CONTACT) and until when that holds (ISO date or moment; by
+# default 180 days ahead, never more than a year). With no contact at all the file is a 404.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+try:
+    SECURITY_TXT_EXPIRES = env.str("SECURITY_TXT_EXPIRES", default="") or None
+    if SECURITY_TXT_EXPIRES:
+        SECURITY_TXT_EXPIRES = datetime.fromisoformat(SECURITY_TXT_EXPIRES)
+        if SECURITY_TXT_EXPIRES.tzinfo is None:
+            SECURITY_TXT_EXPIRES = SECURITY_TXT_EXPIRES.replace(tzinfo=UTC)
+except ValueError:
+    raise ImproperlyConfigured(
+        "SECURITY_TXT_EXPIRES must be a date or moment written YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM:SSZ, for example 2027-06-30."
+    ) from None
 # The day of the last full accessibility test (ISO date), shown in the accessibility statement.
 try:
     ACCESSIBILITY_TESTED_ON = date.fromisoformat(

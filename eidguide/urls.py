@@ -2,16 +2,22 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from guidance.opendata import api, calendar, feeds
 from guidance.pages import views
+from guidance.pages.sitemaps import PublicPages
 from guidance.publishing import review as admin_review
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPages}}, name="sitemap"),
+    path(".well-known/security.txt", views.security_txt_view, name="security-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("api/v1/badge", api.badge, name="api-badge"),
     path("api/v1/status", api.status, name="api-status"),
     path("api/v1/milestones", api.milestones, name="api-milestones"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
@@ -26,6 +32,9 @@ urlpatterns = [
         path("api/", views.api_docs, name="api-docs"),
         path("updates/", feeds.updates, name="updates"),
         path("updates.atom", feeds.updates_feed, name="updates-atom"),
+        path("badge.svg", views.badge, name="badge"),
+        path("embed/", views.embed, name="embed"),
+        path("share/", views.share, name="share"),
     ),
 ]
 

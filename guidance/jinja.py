@@ -21,6 +21,8 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from guidance.opendata.calendar import calendar_texts, feed_urls
+from guidance.pages.context import page_links
+from guidance.pages.sharing import ld_json, web_page
 from guidance.pages.updates import PageDates
 from guidance.pages.updates import page_dates as dates_of_page
 from guidance.rules.dates import FIRST_DATE, LAST_DATE
@@ -115,6 +117,30 @@ def page_dates(context, timeline, answer=None) -> PageDates:
     return dates_of_page(content, answer, timeline or ())
 
 
+@pass_context
+def addresses(context) -> dict:
+    """This page's addresses (``page_links``); a staff preview names none as canonical."""
+    found = page_links(context["request"], context.get("form"))
+    return {**found, "canonical": None, "x_default": None} if context.get("preview") else found
+
+
+@pass_context
+def structured_data(context, title: Markup, description: Markup, timeline=()) -> Markup:
+    """The page as schema.org JSON-LD (``guidance.pages.sharing.web_page``), for the text of a
+    ``<script type="application/ld+json">`` data block."""
+    request, found = context["request"], addresses(context)
+    origin = request.build_absolute_uri("/").rstrip("/")
+    page = {
+        "title": title.striptags(),  # the blocks' HTML as text
+        "description": description.striptags(),
+        "url": found["canonical"],
+        "home": origin + url("advice"),
+        "origin": origin,
+    }
+    data = web_page(page, context["site"], context["source"], timeline)
+    return Markup(ld_json(data))  # noqa: S704  (JSON with <, > and & escaped: ld_json)
+
+
 def environment(**options) -> Environment:
     """The environment Django's Jinja2 backend renders the public pages with."""
     # Each template's last newline is kept, as Django's engine keeps it; every value is escaped.
@@ -131,6 +157,8 @@ def environment(**options) -> Environment:
         feed_audiences=audiences,
         api_facts=api_facts,
         page_dates=page_dates,
+        addresses=addresses,
+        structured_data=structured_data,
     )
     env.filters.update(date=date, host=host, lang_attr=lang_attr, text_of=text_of)
     return env

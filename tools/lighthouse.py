@@ -25,7 +25,7 @@ CHROME_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync"
 )
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-PAGES = ["/en/?date=2023-07-01", "/da/?date=2023-10-31"]
+PAGES = ["/en/?date=2023-07-01", "/da/?date=2023-10-31", "/da/timeline/", "/en/share/"]
 
 
 def audit(url: str, report: Path) -> dict[str, int]:
@@ -71,7 +71,7 @@ def main() -> int:
         failed = False
         with gunicorn(env) as server:
             for path in PAGES:
-                name = path.strip("/").replace("/?date=", "-")
+                name = path.strip("/").replace("/?date=", "-").replace("/", "-")
                 scores = audit(server.url + path, artifacts / f"lighthouse-{name}.json")
                 print(f"{path:28} " + "  ".join(f"{k} {v}" for k, v in scores.items()))
                 failed |= any(score < 100 for score in scores.values())

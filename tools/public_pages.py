@@ -48,6 +48,11 @@ def other_paths(language: str) -> list[str]:
         f"/{language}/about/",
         f"/{language}/api/",
         f"/{language}/updates/",
+        f"/{language}/share/",
+        f"/{language}/share/?date=2023-10-31&audience=business",
+        f"/{language}/embed/",
+        f"/{language}/embed/?date=2015-06-01&audience=business",
+        f"/{language}/embed/?date=31-02-2023",
         f"/{language}/?date=31-02-2023",
         f"/{language}/no-such-page/",
     ]

@@ -20,10 +20,12 @@ from django.views.decorators.csrf import csrf_exempt
 from guidance.models import Audience, EnrollmentOption, Milestone
 from guidance.opendata.openapi import openapi_document
 from guidance.pages.forms import AdviceForm
+from guidance.pages.sharing import badge_for
 from guidance.rules.advice import (
     Advice,
     Answer,
     UnsuitableOption,
+    advice_on,
     answer_on,
     in_force_on,
     unsure_on,
@@ -175,16 +177,18 @@ def error_response(form: forms.Form) -> JsonResponse:
 
 
 def answer_with(
-    request: HttpRequest, form_class: type[forms.Form], build: Callable
+    request: HttpRequest, form_class: type[forms.Form], build: Callable, says_language=True
 ) -> JsonResponse:
-    """Validate the query in the response's language, then build the body or a 400."""
+    """Validate the query in the response's language, then build the body (with its "lang",
+    unless ``says_language`` is false) or a 400."""
     language = response_language(request)
     with translation.override(language):
         form = form_class(request.GET)
         if not form.is_valid():
             response = error_response(form)
         else:
-            response = json_response({"lang": language, **build(form)})
+            body = build(form)
+            response = json_response({"lang": language, **body} if says_language else body)
     # The body depends on Accept-Language only when ?lang= did not choose the language.
     vary_exactly(response, *([] if asked_language(request) else ["Accept-Language"]))
     response["Content-Language"] = language
@@ -340,6 +344,19 @@ def milestones(request: HttpRequest) -> JsonResponse:
         }
 
     return answer_with(request, MilestonesQuery, build)
+
+
+@read_only
+def badge(request: HttpRequest) -> JsonResponse:
+    """GET /api/v1/badge: NemID's status on a date as Shields.io's endpoint JSON (only its
+    fields: Shields refuses others), for a README's badge in Shields' own styles."""
+
+    def build(form: StatusQuery) -> dict:
+        milestones = content_for(request).milestones
+        advice = advice_on(form.day(), form.cleaned_data["audience"], milestones=milestones)
+        return badge_for(advice, form).shields()
+
+    return answer_with(request, StatusQuery, build, says_language=False)
 
 
 @read_only

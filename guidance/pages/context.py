@@ -7,41 +7,62 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.validators import validate_email
 from django.forms import ValidationError
+from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from guidance.rules.source import source_for
 
 
-def in_language(path: str, code: str) -> str:
+def in_language(path: str, code: str | None) -> str:
     """``path`` in the language ``code``: a page has the same address in every language after
-    its language prefix (``i18n_patterns``, untranslated paths). Other paths stay as they are."""
+    its language prefix (``i18n_patterns``, untranslated paths); ``None``: without the prefix,
+    the address that sends a visitor on to the page in their language (LocaleMiddleware, and
+    ``choose_language`` for ``/``). Other paths stay as they are."""
     prefix, slash, rest = path[1:].partition("/")
     if slash and prefix in dict(settings.LANGUAGES):
-        return f"/{code}/{rest}"
+        return f"/{code}/{rest}" if code else f"/{rest}"
     return path
 
 
-def languages(request) -> dict:
-    """This page's address in each language, for the language links and hreflang alternates."""
-    path = request.get_full_path()
+# Each language as Open Graph names a locale (og:locale).
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "da": "da_DK"}
+
+
+def page_links(request, form=None) -> dict:
+    """This page's addresses: in each language (the language links and ``hreflang``
+    alternates; ``x_default`` in no language), and its canonical one, the address that names
+    the same answer (``AdviceForm.canonical_query``). An error page has no canonical address:
+    its address did not resolve, or its question was not valid."""
+    answered = request.resolver_match is not None and (form is None or form.is_valid())
+    if answered:
+        path, query = request.path, form.canonical_query().rstrip("?") if form else ""
+    else:
+        path, query = request.get_full_path(), ""
     try:
         host = request.get_host()
     except DisallowedHost:
         # The error page for a forged Host header: no absolute links to a host we do not serve.
         host = None
-    alternates = []
-    for code, _name in settings.LANGUAGES:
-        translated_url = in_language(path, code)
-        alternates.append(
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"].capitalize(),
-                "path": translated_url,
-                "url": f"{request.scheme}://{host}{translated_url}" if host else None,
-            }
-        )
-    return {"alternates": alternates}
+
+    def absolute(code: str | None) -> str | None:
+        return f"{request.scheme}://{host}{in_language(path, code)}{query}" if host else None
+
+    alternates = [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"].capitalize(),
+            "path": in_language(path, code) + query,
+            "url": absolute(code),
+            "locale": OPEN_GRAPH_LOCALES[code],
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    return {
+        "alternates": alternates,
+        "canonical": absolute(translation.get_language()) if answered else None,
+        "x_default": absolute(None) if answered else None,
+    }
 
 
 @dataclass(frozen=True)

@@ -70,15 +70,23 @@ class AdviceForm(forms.Form):
         """The date asked about; today in Copenhagen when none was given."""
         return self.cleaned_data["date"] or today_in_copenhagen()
 
+    def canonical_query(self, **changed) -> str:
+        """The query string that names this answer (with ``changed`` answers): the date in ISO
+        form, what was not answered or is the default left out, in one order. Equivalent
+        questions get one address, for links, caches and search engines."""
+        answers = {**self.cleaned_data, **changed}
+        query = {
+            "date": answers["date"].isoformat() if answers["date"] else "",
+            "audience": "" if answers["audience"] == Audience.CITIZEN else answers["audience"],
+            "passport": answers["passport"],
+            "smartphone": answers["smartphone"],
+        }
+        return f"?{urlencode({name: value for name, value in query.items() if value})}"
+
     def other_audience_url(self) -> str:
         """The same question (date kept) asked for the other audience, as a query string."""
         other = other_audience(self.cleaned_data["audience"])
-        query = {}
-        if self.cleaned_data["date"]:
-            query["date"] = self.cleaned_data["date"].isoformat()
-        if other != Audience.CITIZEN:
-            query["audience"] = other
-        return f"?{urlencode(query)}"
+        return self.canonical_query(audience=other, passport="", smartphone="")
 
     def is_today(self) -> bool:
         """Whether the visitor asked about today (gave no date)."""

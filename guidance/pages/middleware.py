@@ -19,13 +19,16 @@ from guidance.rules.dates import COPENHAGEN, today_in_copenhagen
 from guidance.snapshot import content_for
 
 HEALTH_PATH = "/healthz"
-PUBLIC_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics")
+PUBLIC_PREFIXES = ("/en/", "/da/", "/api/v1/", "/milestones.ics", "/sitemap.xml")
 STALE_SECONDS = 1  # how long past its second the edge may serve a copy while renewing it
 # How long while the app cannot answer: an edit is on every copy renewed since, and the app
 # cannot know of edits to come.
 ERROR_SECONDS = 60
 # Headers a 304 repeats besides Django's own (ETag, Last-Modified, Cache-Control, Expires...).
 REPEATED_ON_304 = ("Content-Language", "X-Accel-Expires")
+# The marks of the views' framing decorators (xframe_options_exempt, csp_override, whose
+# attribute is private: Django has no public way to read it), which a 304 keeps.
+FRAMING_MARKS = ("xframe_options_exempt", "_csp_config")
 
 
 def holds_until(valid_until: datetime | None, now: datetime) -> datetime:
@@ -105,6 +108,10 @@ class PublicAnswerMiddleware:
             for name, value in response.items():
                 if name in REPEATED_ON_304 or name.lower().startswith("access-control-"):
                     answer[name] = value
+            # A 304's headers replace the kept copy's: a page that may be framed stays so.
+            for mark in FRAMING_MARKS:
+                if hasattr(response, mark):
+                    setattr(answer, mark, getattr(response, mark))
         elif request.method == "HEAD":
             length = len(answer.content)
             answer.content = b""

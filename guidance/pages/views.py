@@ -2,9 +2,14 @@
 
 import logging
 
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -17,12 +22,14 @@ from guidance.models import (
     SelfService,
 )
 from guidance.pages.forms import AdviceForm
+from guidance.pages.sharing import badge_for, security_txt, share_links
 from guidance.rules.advice import answer_on, timeline_on
 from guidance.rules.dates import today_in_copenhagen
 from guidance.rules.published import Content
 from guidance.snapshot import content_for, current_content
 
 CONTENT_MODELS = (Milestone, EnrollmentOption, Requirement, SelfService, ChangeNote)
+FAVICON = (settings.BASE_DIR / "static" / "img" / "favicon.ico").read_bytes()
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +110,10 @@ def about(request):
 def choose_language(request):
     """Send ``/`` to the visitor's language, by Accept-Language; English when unsure. It is the
     language LocaleMiddleware chose (the cookie, then Accept-Language, else LANGUAGE_CODE), which
-    the answer's Content-Language says too."""
-    response = HttpResponseRedirect(reverse("advice"))
+    the answer's Content-Language says too. The question is kept: ``/?date=...`` is the answer's
+    address in no language (its ``x-default``)."""
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponseRedirect(reverse("advice") + (f"?{query}" if query else ""))
     response["Vary"] = "Accept-Language"
     return response
 
@@ -158,6 +167,65 @@ def csrf_failure(request, reason=""):
 
 @require_safe
 def robots_txt(request):
-    """Everything public may be indexed; the admin and the API's raw data need not be."""
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", ""]
+    """Everything public may be indexed, and the sitemap lists it; the admin, the API's raw data
+    and the answers made to be embedded elsewhere need not be."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /"]
+    lines += ["", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@public_page
+def security_txt_view(request):
+    """/.well-known/security.txt (RFC 9116): whom to tell of a security problem; 404 when this
+    deployment names no one."""
+    text = security_txt(request.build_absolute_uri(), timezone.now())
+    if not text:
+        raise Http404("No security contact is set (SECURITY_CONTACT or SITE_CONTACT).")
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@public_page
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever a page names: the SVG icon's fallback."""
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@public_page
+def badge(request):
+    """The status badge (SVG) for the question the advice page answers; 400 with a badge that
+    says what to check."""
+    form, answer = ask(request)
+    return HttpResponse(
+        badge_for(answer.get("advice"), form).svg(),
+        content_type="image/svg+xml",
+        status=200 if answer else 400,
+    )
+
+
+# The answer made to be shown on other sites in a frame: any site may frame it (this page only).
+EMBEDDABLE = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+
+
+@public_page
+@xframe_options_exempt
+@csp_override(EMBEDDABLE)
+def embed(request):
+    """The answer, small and self-contained, for an ``<iframe>`` on another site: no script, no
+    cookies, links that open the full answer in a new tab, not for search engines."""
+    form, answer = ask(request)
+    shared = share_links(request, form, badge_for(answer.get("advice"), form))
+    context = {"form": form, **answer, "shared": shared}
+    return render(request, "guidance/embed.html", context, status=200 if answer else 400)
+
+
+@public_page
+@csp_override({**settings.SECURE_CSP, "frame-src": [CSP.SELF]})
+def share(request):
+    """For partners: the badge, the embedded answer and a link to copy, with a live preview."""
+    form, answer = ask(request)
+    shared = share_links(request, form, badge_for(answer.get("advice"), form))
+    context = {"form": form, **answer, "shared": shared}
+    return render(request, "guidance/share.html", context, status=200 if answer else 400)

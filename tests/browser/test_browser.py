@@ -36,6 +36,12 @@ PUBLIC_PAGES = [
     "/da/?date=nonsense",
     "/en/no-such-page/",
     "/da/findes-ikke/",
+    "/en/share/",
+    "/da/share/?date=2023-10-31&audience=business",
+    "/da/share/?date=nonsense",
+    "/da/embed/?date=2023-07-01",
+    "/en/embed/?date=2015-06-01",
+    "/en/embed/?date=nonsense",
 ]
 
 
@@ -125,7 +131,15 @@ def test_axe_finds_no_wcag_21_aa_violations(page, site, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/?date=2023-07-01", "/da/?date=2023-10-31", "/en/timeline/", "/en/?date=nonsense"]
+    "path",
+    [
+        "/en/?date=2023-07-01",
+        "/da/?date=2023-10-31",
+        "/en/timeline/",
+        "/en/?date=nonsense",
+        "/da/share/",
+        "/en/embed/?date=2022-11-01",
+    ],
 )
 def test_axe_finds_no_violations_in_dark_mode(chromium, site, path):
     context = chromium.new_context(color_scheme="dark")

@@ -751,6 +751,33 @@ def test_a_304_through_the_edge_keeps_the_apis_cors_headers(stack):
     assert again.headers["Content-Language"] == "en"
 
 
+def test_every_address_in_the_sitemap_answers_200_through_the_edge(stack):
+    edge = stack["edge"]
+    sitemap = ask(edge.url, "/sitemap.xml")
+    assert sitemap.status == 200
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap.text)
+    assert len(locations) == 18
+    for location in locations:
+        where = urlsplit(location)
+        assert where.scheme == "https"  # the edge says the visitor came over HTTPS
+        path = where.path + (f"?{where.query}" if where.query else "")
+        assert ask(edge.url, path).status == 200, path
+
+
+def test_only_the_embed_page_may_be_framed_through_the_edge_even_as_a_304(stack):
+    edge = stack["edge"]
+    url = "/da/embed/?date=2023-07-03"
+    first = ask(edge.url, url)
+    again = ask(edge.url, url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    for answer in (first, again):
+        assert answer.headers["X-Frame-Options"] is None
+        assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]
+    page = ask(edge.url, "/da/?date=2023-07-03")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
 def test_public_answers_are_kept_for_a_second_and_compressed_once(stack):
     edge = stack["edge"]
     url = "/en/timeline/"

@@ -168,10 +168,10 @@ def test_head_is_allowed(client):
     assert client.head("/api/v1/status").status_code == 200
 
 
-def test_openapi_document_describes_both_operations(client):
+def test_openapi_document_describes_every_operation(client):
     document = api(client, "/api/v1/openapi.json").json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/api/v1/status", "/api/v1/milestones"}
+    assert set(document["paths"]) == {"/api/v1/status", "/api/v1/milestones", "/api/v1/badge"}
 
 
 def test_the_api_page_is_linked_from_the_footer(client):
@@ -476,7 +476,7 @@ def test_the_document_names_its_contact_licence_and_security(client, settings):
     assert "Agency for Digital Government" in licence["name"]
     assert licence["url"] == settings.OPEN_DATA_SOURCE_URL
     operations = [document["paths"][p]["get"] for p in document["paths"]]
-    assert [o["operationId"] for o in operations] == ["getStatus", "listMilestones"]
+    assert [o["operationId"] for o in operations] == ["getStatus", "listMilestones", "getBadge"]
     assert all(o["tags"] and o["description"] for o in operations)
 
 
@@ -494,7 +494,7 @@ def test_every_operation_is_named_summarised_tagged_and_answers_and_refuses(clie
     described = {tag["name"] for tag in document["tags"] if tag["description"]}
     operations = [operation for path in document["paths"].values() for operation in path.values()]
     names = [operation["operationId"] for operation in operations]
-    assert len(names) == len(set(names)) == 4
+    assert len(names) == len(set(names)) == 6
     for operation in operations:
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", operation["operationId"])
         assert operation["summary"]

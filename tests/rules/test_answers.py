@@ -267,7 +267,8 @@ class LanguageOfText(HTMLParser):
             pass
 
     def handle_data(self, data):
-        if data.strip() and self.stack:
+        # A data block (the JSON-LD) is for machines: never shown.
+        if data.strip() and self.stack and self.stack[-1][0] != "script":
             self.texts.append((self.stack[-1][1], " ".join(data.split())))
 
 
