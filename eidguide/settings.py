@@ -5,6 +5,7 @@ DEBUG is off, a SECRET_KEY is required, HTTPS is enforced.
 """
 
 import os
+import re
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -298,6 +299,12 @@ SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
 # or an e-mail address; default SITE_CONTACT) and until when that holds (ISO date or moment; by
 # default 180 days ahead, never more than a year). With no contact at all the file is a 404.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+SECURITY_CONTACT_FORMS = r"(mailto:)?[^@\s:/]+@[^@\s]+\.[^@\s]+|https://\S+|tel:\+[0-9-]+"
+if SECURITY_CONTACT and not re.fullmatch(SECURITY_CONTACT_FORMS, SECURITY_CONTACT):
+    raise ImproperlyConfigured(
+        "SECURITY_CONTACT must be an e-mail address, a mailto: or tel: URI, or an https:// "
+        f"address (RFC 9116), not {SECURITY_CONTACT!r}."
+    )
 try:
     SECURITY_TXT_EXPIRES = env.str("SECURITY_TXT_EXPIRES", default="") or None
     if SECURITY_TXT_EXPIRES:

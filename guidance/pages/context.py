@@ -36,7 +36,9 @@ def page_links(request, form=None) -> dict:
     its address did not resolve, or its question was not valid."""
     answered = request.resolver_match is not None and (form is None or form.is_valid())
     if answered:
-        path, query = request.path, form.canonical_query().rstrip("?") if form else ""
+        # Only the answer page shows what the visitor's situation changes (the ways that fit).
+        situation = request.resolver_match.url_name == "advice"
+        path, query = request.path, form.canonical_query(situation).rstrip("?") if form else ""
     else:
         path, query = request.get_full_path(), ""
     try:

@@ -70,23 +70,24 @@ class AdviceForm(forms.Form):
         """The date asked about; today in Copenhagen when none was given."""
         return self.cleaned_data["date"] or today_in_copenhagen()
 
-    def canonical_query(self, **changed) -> str:
+    def canonical_query(self, situation: bool = True, **changed) -> str:
         """The query string that names this answer (with ``changed`` answers): the date in ISO
-        form, what was not answered or is the default left out, in one order. Equivalent
-        questions get one address, for links, caches and search engines."""
+        form, what was not answered or is the default left out, in one order; the visitor's
+        situation only where it changes the page (``situation``). Equivalent questions get one
+        address, for links, caches and search engines."""
         answers = {**self.cleaned_data, **changed}
         query = {
             "date": answers["date"].isoformat() if answers["date"] else "",
             "audience": "" if answers["audience"] == Audience.CITIZEN else answers["audience"],
-            "passport": answers["passport"],
-            "smartphone": answers["smartphone"],
         }
+        if situation:
+            query.update(passport=answers["passport"], smartphone=answers["smartphone"])
         return f"?{urlencode({name: value for name, value in query.items() if value})}"
 
     def other_audience_url(self) -> str:
         """The same question (date kept) asked for the other audience, as a query string."""
         other = other_audience(self.cleaned_data["audience"])
-        return self.canonical_query(audience=other, passport="", smartphone="")
+        return self.canonical_query(situation=False, audience=other)
 
     def is_today(self) -> bool:
         """Whether the visitor asked about today (gave no date)."""

@@ -2,6 +2,7 @@
 contact (RFC 9116). The pages that show them are in ``views``; the card image is a static file."""
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape as attribute
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from guidance.models import NemIDStatus
 from guidance.rules.advice import Advice
 
+log = logging.getLogger(__name__)
 JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 # The status colours of the site's stylesheet (light theme), white text on each: 6:1 or more.
 BADGE_COLOURS = {
@@ -29,9 +31,18 @@ BADGE_COLOURS = {
     NemIDStatus.UNKNOWN: "#4d4d4d",
 }
 BADGE_LABEL_COLOUR = "#1a1a1a"
-# Width of one character of the badge's 11 px sans-serif, on average; each text is drawn to its
-# computed width (textLength), so a wider or narrower font never overflows the badge.
-CHARACTER_WIDTH = 6.5
+# Widths of characters in the badge's 11 px Verdana (DejaVu Sans is close): narrow ones, capitals
+# and digits, the rest. Each text is drawn to its computed width (textLength), so another font
+# never overflows the badge, and these keep the squeeze or stretch small.
+NARROW, WIDE = set("fijlrtI.,:;!'() "), set("ABCDEFGHJKLMNOPQRSTUVWXYZÆØÅmw0123456789")
+
+
+def text_width(text: str) -> int:
+    """About how wide ``text`` is in the badge's font, in pixels."""
+    return round(sum(3.9 if c in NARROW else 7.6 if c in WIDE else 6.6 for c in text))
+
+
+FRAME_STYLE = "width: 100%; max-width: 40rem; height: 52rem; border: 0"
 SECURITY_TXT_LIFETIME = timedelta(days=180)  # Expires when the operator gives no date
 
 
@@ -52,7 +63,12 @@ def web_page(page: dict, site, source, timeline=()) -> dict:
         "description": page["description"],
         "url": page["url"],
         "inLanguage": translation.get_language(),
-        "isPartOf": {"@type": "WebSite", "name": str(site.publisher), "url": page["home"]},
+        "isPartOf": {
+            "@type": "WebSite",
+            "name": _("eID guide"),
+            "url": page["home"],
+            "publisher": {"@type": "Organization", "name": str(site.publisher)},
+        },
         "about": [{"@type": "Thing", "name": "NemID"}, {"@type": "Thing", "name": "MitID"}],
         "isBasedOn": {
             "@type": "WebPage",
@@ -89,8 +105,8 @@ class Badge:
 
     def svg(self) -> str:
         """The badge as an SVG image that names itself (``role="img"``, ``<title>``)."""
-        label_width = round(len(self.label) * CHARACTER_WIDTH) + 12
-        message_width = round(len(self.message) * CHARACTER_WIDTH) + 12
+        label_width = text_width(self.label) + 12
+        message_width = text_width(self.message) + 12
         width = label_width + message_width
         title = escape(f"{self.label}: {self.message}")
         texts = "".join(
@@ -141,7 +157,7 @@ def share_links(request, form, badge: Badge) -> dict | None:
     them; None for a question that is not valid."""
     if not form.is_valid():
         return None
-    query = form.canonical_query().rstrip("?")
+    query = form.canonical_query(situation=False).rstrip("?")
 
     def absolute(name: str, extra: str = "") -> str:
         return request.build_absolute_uri(reverse(name)) + query + extra
@@ -150,12 +166,14 @@ def share_links(request, form, badge: Badge) -> dict | None:
     page, image, framed = absolute("advice"), absolute("badge"), absolute("embed")
     endpoint = absolute("api-badge", f"{'&' if query else '?'}lang={language}")
     shields = f"https://img.shields.io/endpoint?url={quote(endpoint, safe='')}"
-    alt = f"{badge.label}: {badge.message}"
-    # Snippets are plain text (shown escaped, to be copied), their values escaped as HTML.
     title = _("NemID’s status, from eID guide")
+    # Today's badge changes by itself: its copied alt text must not name one status.
+    alt = title if form.is_today() else f"{badge.label}: {badge.message}"
+    # Snippets are plain text (shown escaped, to be copied), their values escaped as HTML. The
+    # frame fills the width up to 40rem and is tall enough for most answers at 40rem wide.
     frame = (
-        f'<iframe src="{attribute(framed)}" title="{attribute(title)}" '
-        'width="640" height="448" loading="lazy"></iframe>'
+        f'<iframe src="{attribute(framed)}" title="{attribute(title)}" loading="lazy" '
+        f'style="{FRAME_STYLE}"></iframe>'
     )
     return {
         "page": page,
@@ -176,25 +194,35 @@ def share_links(request, form, badge: Badge) -> dict | None:
 
 
 def security_contact() -> str:
-    """Whom to tell of a security problem, as a URI: SECURITY_CONTACT, else the site's contact
-    (SITE_CONTACT, an e-mail address as ``mailto:``); empty when neither is set."""
-    contact = settings.SECURITY_CONTACT or settings.SITE_CONTACT
+    """Whom to tell of a security problem, as RFC 9116 allows (2.5.3): SECURITY_CONTACT (checked
+    at start-up), else the site's contact (SITE_CONTACT) if it is an e-mail address (as
+    ``mailto:``) or an https address; else empty."""
+    return contact_uri(settings.SECURITY_CONTACT) or contact_uri(settings.SITE_CONTACT) or ""
+
+
+def contact_uri(contact: str) -> str | None:
+    """``contact`` as a security.txt Contact: ``mailto:`` for an e-mail address; a ``mailto:``,
+    ``tel:`` or ``https:`` URI as it is; None for anything else."""
     try:
-        validate_email(contact)
+        validate_email(contact.removeprefix("mailto:"))
     except ValidationError:
-        return contact
-    return f"mailto:{contact}"
+        return contact if contact.startswith(("https://", "tel:+")) and " " not in contact else None
+    return f"mailto:{contact.removeprefix('mailto:')}"
 
 
 def security_txt(canonical: str, now: datetime) -> str:
-    """The security.txt (RFC 9116) of this deployment, or "" when it names no contact. Expires:
-    SECURITY_TXT_EXPIRES, else 180 days on; never more than a year after ``now``."""
+    """The security.txt (RFC 9116) of this deployment, or "" when it names no contact or its
+    SECURITY_TXT_EXPIRES has passed (a stale file is worse than none). Expires: that setting,
+    else 180 days on; never more than a year after ``now``."""
     contact = security_contact()
-    if not contact:
+    configured = settings.SECURITY_TXT_EXPIRES
+    if not contact or (configured and configured <= now):
+        if configured and configured <= now:
+            log.warning("security.txt is not served: SECURITY_TXT_EXPIRES has passed.")
         return ""
     # A day's start, so that the file is one for a whole day.
     default = (now + SECURITY_TXT_LIFETIME).replace(hour=0, minute=0, second=0, microsecond=0)
-    expires = min(settings.SECURITY_TXT_EXPIRES or default, now + timedelta(days=365))
+    expires = min(configured or default, now + timedelta(days=365))
     lines = [
         f"Contact: {contact}",
         f"Expires: {expires.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}",

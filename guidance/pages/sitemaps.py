@@ -1,15 +1,12 @@
 """The sitemap (/sitemap.xml): every public page in each language, with its alternates, dated by
-the last change of what it shows."""
+the published content's last change."""
 
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from django.utils import timezone
 
 from guidance.models import Audience
-from guidance.pages.middleware import answer_changed_at
-from guidance.rules.dates import today_in_copenhagen
 from guidance.snapshot import current_content
 
 # (URL name, query, whether it shows the content): an answer page for each audience, and the
@@ -43,9 +40,7 @@ class PublicPages(Sitemap):
         return reverse(name) + query
 
     def lastmod(self, item: tuple[str, str, bool]) -> datetime | None:
-        """When the content last changed, as the page's Last-Modified says (today's answer
-        changes at midnight too); None for a page about the site."""
-        if not item[2]:
-            return None
-        now = timezone.now()
-        return answer_changed_at(current_content().changed_at, today_in_copenhagen(), now)
+        """When the published content last changed; None for a page about the site. (A page's
+        Last-Modified is also today's start for today's answer, whose heading names the day: a
+        search engine is told of real changes only.)"""
+        return current_content().changed_at if item[2] else None

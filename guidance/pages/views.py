@@ -170,7 +170,7 @@ def robots_txt(request):
     """Everything public may be indexed, and the sitemap lists it; the admin, the API's raw data
     and the answers made to be embedded elsewhere need not be."""
     sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /"]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/v1/", "Allow: /"]
     lines += ["", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -179,7 +179,7 @@ def robots_txt(request):
 def security_txt_view(request):
     """/.well-known/security.txt (RFC 9116): whom to tell of a security problem; 404 when this
     deployment names no one."""
-    text = security_txt(request.build_absolute_uri(), timezone.now())
+    text = security_txt(request.build_absolute_uri(request.path), timezone.now())
     if not text:
         raise Http404("No security contact is set (SECURITY_CONTACT or SITE_CONTACT).")
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

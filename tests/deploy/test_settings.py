@@ -100,3 +100,27 @@ def test_allowed_hosts_default_to_loopback_names():
     code = "from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
     result = run_manage("shell", "-c", code, SECRET_KEY="x" * 60)
     assert result.stdout.split("\n")[-2] == "['localhost', '127.0.0.1']"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("http://example.dk/security", "SECURITY_CONTACT must be"),
+        ("Ring til os på 12345678", "SECURITY_CONTACT must be"),
+        ("next friday", "SECURITY_TXT_EXPIRES must be"),
+    ],
+)
+def test_a_security_txt_setting_that_rfc_9116_refuses_stops_the_start(value, message):
+    name = message.split()[0]
+    result = run_manage("check", SECRET_KEY="x" * 60, **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_security_txt_settings_read_from_the_environment():
+    expires = settings_in_a_process(
+        "(settings.SECURITY_CONTACT, settings.SECURITY_TXT_EXPIRES.isoformat())",
+        SECURITY_CONTACT="mailto:security@example.dk",
+        SECURITY_TXT_EXPIRES="2027-06-30",
+    )
+    assert expires == "('mailto:security@example.dk', '2027-06-30T00:00:00+00:00')"

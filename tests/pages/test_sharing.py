@@ -11,14 +11,16 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
+from django.db.models import F
 from django.test import Client
-from django.utils.http import parse_http_date
 from PIL import Image
 from sectxt import Parser
 
-from guidance.models import Milestone
+from guidance.models import ContentVersion, Milestone
 from guidance.rules.dates import COPENHAGEN
 from guidance.snapshot import current_content
+from tests.clock import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -119,14 +121,31 @@ def test_the_sitemap_dates_answer_pages_by_the_contents_last_change_and_no_other
         if path.endswith(("/about/", "/accessibility/", "/api/")):
             assert lastmod is None, path
             continue
-        # The day of the page's own Last-Modified, in Copenhagen: the content's last change,
-        # or today's start if later (today's answer changes at midnight).
-        modified = datetime.fromtimestamp(parse_http_date(client.get(path)["Last-Modified"]), UTC)
-        assert date.fromisoformat(lastmod) == modified.astimezone(COPENHAGEN).date(), path
-        assert (
-            date.fromisoformat(lastmod)
-            >= current_content().changed_at.astimezone(COPENHAGEN).date()
-        )
+        # The day the published content last changed (in Copenhagen), for every such page:
+        # not today's start, which today's answer's Last-Modified also says.
+        changed = current_content().changed_at.astimezone(COPENHAGEN).date()
+        assert date.fromisoformat(lastmod) == changed, path
+
+
+def test_the_sitemaps_lastmod_moves_only_when_the_content_changes(client):
+    # The seed as if published 30 days ago (a new version number, so every process reads it).
+    ContentVersion.objects.update(number=F("number") + 1, changed_at=NOW - timedelta(days=30))
+    before = {
+        e.findtext(f"{SITEMAP}loc"): e.findtext(f"{SITEMAP}lastmod")
+        for e in sitemap_entries(client)
+    }
+    with time_machine.travel(NOW + timedelta(days=40)):
+        later = {
+            e.findtext(f"{SITEMAP}loc"): e.findtext(f"{SITEMAP}lastmod")
+            for e in sitemap_entries(client)
+        }
+    assert later == before  # 40 days on, nothing changed: no page says it did
+    closing = Milestone.objects.get(audience="citizen", date=date(2023, 10, 31))
+    closing.summary_en = "NemID is closed for good."
+    closing.save()  # stamped by the database's own clock
+    changed = current_content().changed_at.astimezone(COPENHAGEN).date()
+    assert changed > date.fromisoformat(before["https://testserver/en/"])
+    assert sitemap_entries(client)[0].findtext(f"{SITEMAP}lastmod") == changed.isoformat()
 
 
 def test_the_sitemap_uses_the_requests_host_and_refuses_one_not_served():
@@ -142,6 +161,10 @@ def test_robots_txt_names_the_sitemap_by_its_absolute_address(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: https://testserver/sitemap.xml" in text.splitlines()
     assert "Disallow: /admin/" in text
+    # The API's data is not for search engines; its page (/<lang>/api/), and /api/ which leads
+    # there, are.
+    assert "Disallow: /api/v1/" in text.splitlines()
+    assert "Disallow: /api/" not in text.splitlines()
 
 
 # security.txt
@@ -177,6 +200,25 @@ def test_security_txt_passes_an_rfc_9116_validator_with_the_contact_set(
     assert fields["Contact"] == expected
     assert fields["Preferred-Languages"] == "da, en"
     assert fields["Canonical"] == url
+    asked_oddly = client.get("/.well-known/security.txt?x=%0Ay").content.decode()
+    assert f"Canonical: {url}\n" in asked_oddly  # the file's address, not the one asked
+
+
+@pytest.mark.parametrize(
+    "site_contact", ["http://example.dk/kontakt", "Ring til os på 12345678", "example.dk"]
+)
+def test_security_txt_is_404_when_the_sites_contact_is_no_rfc_9116_contact(
+    client, settings, site_contact
+):
+    settings.SITE_CONTACT, settings.SECURITY_CONTACT = site_contact, ""
+    assert client.get("/.well-known/security.txt").status_code == 404
+
+
+def test_security_txt_is_404_once_its_configured_expiry_has_passed(client, settings, caplog):
+    settings.SITE_CONTACT = "eid@example.dk"
+    settings.SECURITY_TXT_EXPIRES = datetime.now(UTC) - timedelta(days=1)
+    assert client.get("/.well-known/security.txt").status_code == 404
+    assert "SECURITY_TXT_EXPIRES has passed" in caplog.text
 
 
 @pytest.mark.parametrize("configured_days", [None, 30, 364, 365 * 3])
@@ -211,12 +253,18 @@ def test_equivalent_questions_name_one_canonical_address(client, params):
 
 
 def test_the_canonical_address_keeps_what_changes_the_answer_in_one_order(client):
-    found = head(client, "/da/timeline/", smartphone="no", audience="business", date="2023-7-1")
-    canonical = "https://testserver/da/timeline/?date=2023-07-01&audience=business&smartphone=no"
+    found = head(client, "/da/", smartphone="no", audience="business", date="2023-7-1")
+    canonical = "https://testserver/da/?date=2023-07-01&audience=business&smartphone=no"
     assert found.link("canonical") == [canonical]
     assert found.link("alternate", "en") == [canonical.replace("/da/", "/en/")]
     assert found.link("alternate", "da") == [canonical]
     assert found.link("alternate", "x-default") == [canonical.replace("/da/", "/")]
+
+
+@pytest.mark.parametrize("path", ["/da/timeline/", "/da/share/"])
+def test_the_situation_is_left_out_where_it_changes_nothing(client, path):
+    found = head(client, path, passport="yes", smartphone="no", date="2023-07-01")
+    assert found.link("canonical") == [f"https://testserver{path}?date=2023-07-01"]
 
 
 @pytest.mark.parametrize(
@@ -244,6 +292,10 @@ def test_a_shared_answer_shows_a_card_with_its_title_status_and_image(client):
     assert found.meta("og:description")[0].startswith("Lukket. ")
     assert found.meta("og:description") == found.meta("description")
     assert found.meta("og:locale") == ["da_DK"]
+    assert [m.get("property") for m in found.metas if "og:locale" in str(m.get("property"))] == [
+        "og:locale",
+        "og:locale:alternate",
+    ]
     assert found.meta("og:locale:alternate") == ["en_GB"]
     assert found.meta("og:site_name") == ["eID-guiden"]
     assert found.meta("twitter:card") == ["summary_large_image"]
@@ -256,6 +308,8 @@ def test_a_shared_answer_shows_a_card_with_its_title_status_and_image(client):
     assert card.size == (1200, 630)
     assert found.meta("og:image:width") == ["1200"]
     assert found.meta("og:image:height") == ["630"]
+    business = head(client, "/da/", date="2023-11-01", audience="business")
+    assert business.meta("og:title") == ["NemID den 1. november 2023 for virksomheder"]
 
 
 # Structured data
@@ -420,6 +474,8 @@ def test_the_embed_page_has_no_script_no_cookies_no_index_and_opens_links_in_a_n
     assert "<script" not in html
     assert not response.cookies
     assert '<meta name="robots" content="noindex">' in html
+    # Light only: the partner's page around the frame does not follow the visitor's dark mode.
+    assert '<html lang="en" class="light-only">' in html
     assert "site-header" not in html
     assert "site-footer" not in html
     links = re.findall(r"<a [^>]*>", html)
@@ -459,9 +515,10 @@ def test_the_share_page_gives_snippets_for_the_chosen_answer_with_a_live_preview
     href, src = page.replace("&", "&amp;"), badge.replace("&", "&amp;")
     assert snippets["badge"] == f'<a href="{href}"><img src="{src}" alt="{alt}"></a>'
     assert snippets["markdown"] == f"[![{alt}]({badge})]({page})"
-    assert snippets["embed"].startswith(
+    assert snippets["embed"] == (
         '<iframe src="https://testserver/en/embed/?date=2023-10-31&amp;audience=business" '
-        'title="NemID’s status, from eID guide"'
+        'title="NemID’s status, from eID guide" loading="lazy" '
+        'style="width: 100%; max-width: 40rem; height: 52rem; border: 0"></iframe>'
     )
     shields = re.fullmatch(
         r"\[!\[[^]]+\]\(https://img\.shields\.io/endpoint\?url=([^)]+)\)\]\((.+)\)",
@@ -471,6 +528,12 @@ def test_the_share_page_gives_snippets_for_the_chosen_answer_with_a_live_preview
         "https://testserver/api/v1/badge?date=2023-10-31&audience=business&lang=en"
     ]
     assert shields[2] == page
+
+
+def test_todays_snippets_name_no_status_in_their_alt_text_since_it_changes_by_itself(client):
+    html = unescape(client.get("/da/share/").content.decode())
+    assert 'alt="NemIDs status fra eID-guiden"' in html
+    assert "[![NemIDs status fra eID-guiden](https://testserver/da/badge.svg)]" in html
 
 
 def test_the_share_page_is_linked_from_every_pages_footer(client):
