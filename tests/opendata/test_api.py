@@ -817,6 +817,31 @@ def test_the_api_page_explains_the_now_part(client, language, texts):
         assert text in html
 
 
+EXAMPLE_COMMENTS = {
+    "en": [
+        "# errors are JSON too",
+        "# what applies today: only for a date in the past",
+        "// What applies today: only for a date in the past (null otherwise).",
+        "// Ask again with the ETag: 304 (no body) while nothing has changed.",
+    ],
+    "da": [
+        "# fejl er også JSON",
+        "# det, der gælder i dag: kun ved en tidligere dato",
+        "// Det, der gælder i dag: kun ved en tidligere dato (ellers null).",
+        "// Spørg igen med ETag: 304 (uden indhold), så længe intet er ændret.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "da"), ("da", "en")])
+def test_the_api_pages_examples_are_commented_in_the_pages_language(client, language, other):
+    html = unescape(client.get(f"/{language}/api/").content.decode())
+    for comment in EXAMPLE_COMMENTS[language]:
+        assert comment in html
+    for comment in EXAMPLE_COMMENTS[other]:
+        assert comment not in html
+
+
 @pytest.mark.parametrize("language", ["en", "da"])
 @pytest.mark.parametrize("audience", ["citizen", "business"])
 def test_page_and_api_tell_the_same_things_to_do_on_every_seeded_day(client, language, audience):
