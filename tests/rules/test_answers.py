@@ -90,7 +90,7 @@ def test_citizens_are_warned_before_each_change_too(client):
         box = answer_box(page(client, date="2023-07-01"))
         danish = answer_box(page(client, "da", date="2023-07-01"))
     assert "Get MitID before 31 October 2023." in box
-    assert "Få MitID før den 31. oktober 2023." in danish
+    assert "Få MitID før 31. oktober 2023." in danish
     assert "Get MitID before" not in answer_box(page(client, date="2023-07-01"))
 
 
@@ -122,11 +122,11 @@ def test_every_citizen_answer_points_businesses_to_theirs(client, day, audience)
 @pytest.mark.parametrize(("day", "audience"), CASES)
 def test_the_urgent_case_has_its_own_line_for_citizens(client, day, audience):
     html = ask(client, day, audience)
-    urgent = "For example, must you read a summons from your hospital at once?"
+    urgent = "For example, do you need to read a summons from your hospital straight away?"
     assert (urgent in html) == (audience == "citizen")
     if audience == "citizen":
         assert '<p class="urgent">' in html
-        assert "Then contact Citizen Service in your municipality now" in html
+        assert "Then contact Citizen Service in your municipality and apply for MitID" in html
 
 
 @pytest.mark.parametrize("language", ["en", "da"])
