@@ -569,7 +569,7 @@ def today_is_25_november_2026():
 
 
 CLOSED_ACTIONS = [
-    "Use MitID to log in to online services.",
+    "Use MitID to log in to digital self-services.",
     "Throw away your NemID key card. It can no longer be used.",
     "Delete the NemID key app from your phone or tablet. It does not go away by itself.",
 ]
@@ -617,10 +617,10 @@ def test_a_past_date_for_a_business_says_to_switch_to_mitid_business_now(client)
     assert body["is_past"] is True
     now = body["now"]
     assert now["nemid"]["status"] == "closed"
-    assert now["nemid"]["summary"].endswith("This includes NemID Employee Signature for business.")
+    assert now["nemid"]["summary"].endswith("This includes NemID Employee Signature.")
     assert now["actions"] == [
         "Switch to MitID Business.",
-        "Throw away your NemID key cards. They no longer work.",
+        "Throw away your NemID key cards. They can no longer be used.",
     ]
     assert [o["slug"] for o in now["enrollment_options"]] == ["mitid-business"]
     assert now["self_services"] == []

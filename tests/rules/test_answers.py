@@ -283,7 +283,7 @@ def test_an_empty_danish_field_falls_back_to_english_only_inside_lang_en(client)
     Milestone.objects.filter(pk=closing.pk).update(title_da="", summary_da="", what_to_do_da="")
     EnrollmentOption.objects.filter(slug="mitid-app").update(name_da="", summary_da="", steps_da="")
     Requirement.objects.filter(slug="smartphone").update(name_da="")
-    SelfService.objects.filter(name_en="see your tax").update(name_da="")
+    SelfService.objects.filter(name_en="check your tax").update(name_da="")
     english = [
         closing.title_en,
         closing.summary_en,
@@ -291,7 +291,7 @@ def test_an_empty_danish_field_falls_back_to_english_only_inside_lang_en(client)
         "The MitID app and your Danish passport",
         "Install the MitID app on your smartphone.",
         "A smartphone",
-        "see your tax",
+        "check your tax",
     ]
     pages = [
         page(client, "da", date="2023-10-31"),
