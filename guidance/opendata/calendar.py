@@ -44,14 +44,14 @@ def calendar_texts(audience: str) -> tuple[str, str]:
             _("NemID milestones for citizens"),
             _(
                 "The days on which NemID changed for citizens, from the eID guide. "
-                "Each event links to the advice for that day."
+                "Each event links to the answer for that day."
             ),
         ),
         Audience.BUSINESS: (
             _("NemID milestones for businesses"),
             _(
-                "The days on which NemID for business (Employee Signature) changed, from the "
-                "eID guide. Each event links to the advice for that day."
+                "The days on which NemID Employee Signature changed, from the eID guide. "
+                "Each event links to the answer for that day."
             ),
         ),
     }

@@ -33,7 +33,8 @@ def chosen(request: HttpRequest, row) -> tuple[QueryDict, str]:
     """The question to answer in the preview, and its language, from the form's controls."""
     query = QueryDict(mutable=True)
     day = request.POST.get("_preview_date", "").strip()
-    if day:
+    # The control starts at today: today is previewed as citizens see it, asking no date.
+    if day and day != today_in_copenhagen().isoformat():
         query["date"] = day
     audience = request.POST.get("_preview_audience") or getattr(row, "audience", "")
     query["audience"] = audience or Audience.CITIZEN

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guidance.models import (
@@ -31,6 +31,8 @@ class AudienceTexts:
     """The words that differ by audience; chosen here, so templates never decide by audience."""
 
     new_eid: str  # what the audience moves to from NemID
+    todo_heading: str  # "What to do": Danish says "du" to a person, "I" to a company
+    todo_now_heading: str
     ways_heading: str
     timeline_lead: str
     timeline_link: str  # a link to this audience's timeline, seen from the other one
@@ -40,6 +42,8 @@ class AudienceTexts:
 AUDIENCE_TEXTS = {
     Audience.CITIZEN: AudienceTexts(
         new_eid=_("MitID"),
+        todo_heading=_("What to do"),
+        todo_now_heading=_("What to do now"),
         ways_heading=_("How to get MitID"),
         timeline_lead=_("NemID for citizens, from launch to closing."),
         timeline_link=_("See the timeline for citizens"),
@@ -47,8 +51,10 @@ AUDIENCE_TEXTS = {
     ),
     Audience.BUSINESS: AudienceTexts(
         new_eid=_("MitID Business"),
-        ways_heading=_("How to get MitID Business"),
-        timeline_lead=_("NemID Employee Signature for business, from launch to closing."),
+        todo_heading=pgettext_lazy("business", "What to do"),
+        todo_now_heading=pgettext_lazy("business", "What to do now"),
+        ways_heading=_("About MitID Business"),
+        timeline_lead=_("NemID Employee Signature, from launch to closing."),
         timeline_link=_("See the timeline for businesses"),
         answer_for=_("for businesses"),
     ),

@@ -569,7 +569,7 @@ def today_is_25_november_2026():
 
 
 CLOSED_ACTIONS = [
-    "Use MitID to log in to online services.",
+    "Use MitID to log in to digital self-services.",
     "Throw away your NemID key card. It can no longer be used.",
     "Delete the NemID key app from your phone or tablet. It does not go away by itself.",
 ]
@@ -617,10 +617,10 @@ def test_a_past_date_for_a_business_says_to_switch_to_mitid_business_now(client)
     assert body["is_past"] is True
     now = body["now"]
     assert now["nemid"]["status"] == "closed"
-    assert now["nemid"]["summary"].endswith("This includes NemID Employee Signature for business.")
+    assert now["nemid"]["summary"].endswith("This includes NemID Employee Signature.")
     assert now["actions"] == [
         "Switch to MitID Business.",
-        "Throw away your NemID key cards. They no longer work.",
+        "Throw away your NemID key cards. They can no longer be used.",
     ]
     assert [o["slug"] for o in now["enrollment_options"]] == ["mitid-business"]
     assert now["self_services"] == []
@@ -815,6 +815,31 @@ def test_the_api_page_explains_the_now_part(client, language, texts):
     html = client.get(f"/{language}/api/").content.decode()
     for text in texts:
         assert text in html
+
+
+EXAMPLE_COMMENTS = {
+    "en": [
+        "# errors are JSON too",
+        "# what applies today: only for a date in the past",
+        "// What applies today: only for a date in the past (null otherwise).",
+        "// Ask again with the ETag: 304 (no body) while nothing has changed.",
+    ],
+    "da": [
+        "# fejl er også JSON",
+        "# det, der gælder i dag: kun ved en tidligere dato",
+        "// Det, der gælder i dag: kun ved en tidligere dato (ellers null).",
+        "// Spørg igen med ETag: 304 (uden indhold), så længe intet er ændret.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "da"), ("da", "en")])
+def test_the_api_pages_examples_are_commented_in_the_pages_language(client, language, other):
+    html = unescape(client.get(f"/{language}/api/").content.decode())
+    for comment in EXAMPLE_COMMENTS[language]:
+        assert comment in html
+    for comment in EXAMPLE_COMMENTS[other]:
+        assert comment not in html
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

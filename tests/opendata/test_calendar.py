@@ -59,8 +59,8 @@ def test_danish_feed_is_in_danish_and_links_to_danish_advice(client):
     [
         ({}, "NemID milestones for citizens"),
         ({"audience": "business"}, "NemID milestones for businesses"),
-        ({"lang": "da"}, "Milepæle for NemID til borgere"),
-        ({"lang": "da", "audience": "business"}, "Milepæle for NemID til erhverv"),
+        ({"lang": "da"}, "NemIDs milepæle for borgere"),
+        ({"lang": "da", "audience": "business"}, "NemIDs milepæle for virksomheder"),
     ],
 )
 def test_each_feed_has_its_own_name_and_description(client, params, name):
@@ -83,13 +83,13 @@ def test_each_feed_has_its_own_name_and_description(client, params, name):
             {},
             "NemID milestones for citizens",
             "The days on which NemID changed for citizens\\, from the eID guide. Each event "
-            "links to the advice for that day.",
+            "links to the answer for that day.",
         ),
         (
             {"audience": "business"},
             "NemID milestones for businesses",
-            "The days on which NemID for business (Employee Signature) changed\\, from the eID "
-            "guide. Each event links to the advice for that day.",
+            "The days on which NemID Employee Signature changed\\, from the eID guide. Each "
+            "event links to the answer for that day.",
         ),
     ],
 )

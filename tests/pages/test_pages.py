@@ -61,8 +61,18 @@ def test_danish_answer_is_in_danish_with_danish_dates(client):
     assert '<html lang="da">' in html
     assert "NemID den 1. juli 2023" in html
     assert "Borgerservice kan ikke længere udstede nye NemID’er" in html
-    assert "Næste ændring kommer den 31. oktober 2023: NemID lukker." in html
+    assert "Næste ændring: NemID lukker (31. oktober 2023)." in html
     assert "Sådan får du MitID" in html
+
+
+def test_a_danish_answer_writes_a_year_without_den(client):
+    """A milestone's date may be only its year: "siden 2010", never "siden den 2010"."""
+    html = page(client, "/da/", date="2015-06-01").content.decode()
+    assert "Sådan har det været siden 2010." in html
+    html = page(client, "/da/", date="2009-06-01").content.decode()
+    assert "Næste ændring: NemID åbner (2010)." in html
+    assert "Svaret ovenfor gælder en tidligere dato." in html
+    assert "den 2010" not in html
 
 
 def test_answer_comes_before_what_to_do_ways_and_what_is_coming(client):

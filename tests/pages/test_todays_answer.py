@@ -2,6 +2,8 @@
 and NemID, each fact once, in plain words, in both languages; and the timeline said against
 today when no date was chosen."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,21 @@ def test_the_timeline_says_today_when_no_date_was_chosen(client, language, today
     html = client.get(f"/{language}/", {"date": "2023-07-01"}).content.decode()
     assert chosen in html
     assert today not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "today", "chosen"),
+    [
+        ("en", "NemID’s milestones, with today marked", "with your date marked"),
+        ("da", "NemIDs milepæle med dagen i dag markeret", "med den valgte dato markeret"),
+    ],
+)
+def test_the_timelines_name_says_today_when_no_date_was_chosen(client, language, today, chosen):
+    """A screen reader heard "with your date marked" on today's answer, where no date was chosen."""
+    for path in (f"/{language}/", f"/{language}/timeline/"):
+        html = client.get(path).content.decode()
+        assert f'aria-label="{today}"' in html
+        assert chosen not in html
+        html = client.get(path, {"date": "2023-07-01"}).content.decode()
+        assert re.search(f'aria-label="NemID[^"]* {chosen}"', html)
+        assert today not in html

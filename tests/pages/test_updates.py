@@ -97,7 +97,7 @@ def test_an_answer_page_says_when_its_facts_were_checked(client):
         in dates_line(client.get("/en/"))
     )
     assert (
-        "Vi har tjekket oplysningerne på siden med den officielle kilde den 25. november 2026."
+        "Vi har tjekket oplysningerne på siden op mod den officielle kilde den 25. november 2026."
         in dates_line(client.get("/da/"))
     )
 
@@ -122,7 +122,8 @@ def test_a_page_with_a_fact_never_checked_says_so_instead_of_a_date(client):
     )
     assert "official source on" not in line
     danish = dates_line(client.get("/da/"))
-    assert "Vi har endnu ikke tjekket alle oplysninger på siden med den officielle kilde." in danish
+    danish_line = "Vi har endnu ikke tjekket alle oplysninger på siden op mod den officielle kilde."
+    assert danish_line in danish
 
 
 def test_the_timeline_page_counts_only_its_milestones(client):

@@ -134,3 +134,16 @@ def test_the_check_finds_english_words():
     assert english_words('<input type="submit" value="Save">', []) == {"Save"}
     assert english_words("<p>Historik</p><script>var history;</script>", []) == set()
     assert english_words("<p>Gammel: „The old title“</p>", []) == set()
+
+
+def test_the_danish_admin_reads_as_danish(danish_publisher):
+    """Words a Danish editor noticed: no double relative clause, no wrong gender, one word for a
+    row's state ("tilstand"; "status" is NemID's)."""
+    services = danish_publisher.get("/admin/guidance/selfservice/").content.decode()
+    assert "Vælg selvbetjeningsløsning, der skal ændres" in services
+    assert "der kræver MitID, der skal ændres" not in services
+    option = danish_publisher.get(change_url(EnrollmentOption.objects.first())).content.decode()
+    assert 'title="Tilføj krav"' in option
+    assert "endnu en krav" not in option
+    milestones = danish_publisher.get("/admin/guidance/milestone/").content.decode()
+    assert ">Tilstand<" in milestones

@@ -626,6 +626,19 @@ def test_a_preview_leaves_nothing_visitors_see(editor):
     assert milestone.summary_en in page(client, "/en/?date=2024-01-02").content.decode()
 
 
+def test_a_preview_for_today_is_todays_answer_as_citizens_see_it(editor):
+    """The date control starts at today: that preview says "today", not "your date"."""
+    fields = milestone_form(closing())
+    today = today_in_copenhagen()
+    html = editor.post(preview_url(closing()), preview_fields(fields, today.isoformat())).content
+    assert "NemID today, " in html.decode()
+    assert "(in force today)" in html.decode()
+    assert "your date" not in html.decode()
+    html = editor.post(preview_url(closing()), preview_fields(fields, "2024-01-01")).content
+    assert "NemID on 1 January 2024" in html.decode()
+    assert "(in force on your date)" in html.decode()
+
+
 def test_a_new_row_and_a_scheduled_row_are_previewed_as_if_live(editor):
     fields = milestone_form(closing(), date="2023-12-01", title_en="A new one", published=False)
     html = editor.post(preview_url(), preview_fields(fields)).content.decode()

@@ -58,11 +58,12 @@ def test_a_past_date_says_what_to_do_now_apart_from_what_was_true_then(client, d
 def test_no_way_to_get_mitid_is_shown_as_open_on_a_past_date(client, day, audience):
     html = ask(client, day, audience)
     box = answer_box(html)
+    heading = "How to get MitID" if audience == "citizen" else "About MitID Business"
     assert '<li class="option">' not in box
-    assert "How to get MitID" not in box
+    assert heading not in box
     if day < TODAY:
         # The ways are in the part for today, after the heading that says so.
-        assert html.index("How to get MitID") > html.index("What to do now")
+        assert html.index(heading) > html.index("What to do now")
         assert html.index('<li class="option">') > html.index("What to do now")
 
 
@@ -89,7 +90,7 @@ def test_citizens_are_warned_before_each_change_too(client):
         box = answer_box(page(client, date="2023-07-01"))
         danish = answer_box(page(client, "da", date="2023-07-01"))
     assert "Get MitID before 31 October 2023." in box
-    assert "Få MitID før den 31. oktober 2023." in danish
+    assert "Få MitID før 31. oktober 2023." in danish
     assert "Get MitID before" not in answer_box(page(client, date="2023-07-01"))
 
 
@@ -97,12 +98,12 @@ def test_citizens_are_warned_before_each_change_too(client):
 def test_every_citizen_answer_points_businesses_to_theirs(client, day, audience):
     html = ask(client, day, audience)
     pointer = (
-        '<p class="pointer">Does your company, authority or organisation use NemID for business '
-        "(Employee Signature)? Then it must switch to MitID Business."
+        '<p class="pointer">Does your company, authority or organisation use NemID Employee '
+        "Signature? Then it must switch to MitID Business."
     )
     danish = (
-        '<p class="pointer">Bruger jeres virksomhed, myndighed eller organisation NemID til '
-        "erhverv (medarbejdersignatur)? Så skal I skifte til MitID Erhverv."
+        '<p class="pointer">Bruger jeres virksomhed, myndighed eller organisation NemID '
+        "medarbejdersignatur? Så skal I skifte til MitID Erhverv."
     )
     if audience == "citizen":
         assert pointer in html
@@ -121,11 +122,11 @@ def test_every_citizen_answer_points_businesses_to_theirs(client, day, audience)
 @pytest.mark.parametrize(("day", "audience"), CASES)
 def test_the_urgent_case_has_its_own_line_for_citizens(client, day, audience):
     html = ask(client, day, audience)
-    urgent = "For example, must you read a summons from your hospital at once?"
+    urgent = "For example, do you need to read a summons from your hospital straight away?"
     assert (urgent in html) == (audience == "citizen")
     if audience == "citizen":
         assert '<p class="urgent">' in html
-        assert "Then contact Citizen Service in your municipality now" in html
+        assert "Then contact Citizen Service in your municipality and apply for MitID" in html
 
 
 @pytest.mark.parametrize("language", ["en", "da"])
@@ -283,7 +284,7 @@ def test_an_empty_danish_field_falls_back_to_english_only_inside_lang_en(client)
     Milestone.objects.filter(pk=closing.pk).update(title_da="", summary_da="", what_to_do_da="")
     EnrollmentOption.objects.filter(slug="mitid-app").update(name_da="", summary_da="", steps_da="")
     Requirement.objects.filter(slug="smartphone").update(name_da="")
-    SelfService.objects.filter(name_en="see your tax").update(name_da="")
+    SelfService.objects.filter(name_en="check your tax").update(name_da="")
     english = [
         closing.title_en,
         closing.summary_en,
@@ -291,7 +292,7 @@ def test_an_empty_danish_field_falls_back_to_english_only_inside_lang_en(client)
         "The MitID app and your Danish passport",
         "Install the MitID app on your smartphone.",
         "A smartphone",
-        "see your tax",
+        "check your tax",
     ]
     pages = [
         page(client, "da", date="2023-10-31"),
@@ -333,3 +334,16 @@ def test_once_closed_the_answer_says_nemid_is_closed_for_good(client, audience):
     assert "NemID is permanently closed." in box
     assert "No further change" not in box
     assert "NemID er lukket permanent." in answer_box(ask(client, TODAY, audience, "da"))
+
+
+@pytest.mark.parametrize("day", [date(2023, 7, 1), TODAY])
+def test_a_danish_answer_says_du_to_a_person_and_i_to_a_company(client, day):
+    """docs/glossary.md: the headings a company reads say "I", those a person reads "du"."""
+    citizen, business = (ask(client, day, audience, "da") for audience in ("citizen", "business"))
+    heading = "Det skal du gøre nu" if day < TODAY else "Det skal du gøre"
+    assert heading in citizen
+    assert "Det skal I gøre" not in citizen
+    assert heading.replace(" du ", " I ") in business
+    assert "Det skal du gøre" not in business
+    assert "Sådan får din virksomhed" not in business
+    assert "Om MitID Erhverv" in business
