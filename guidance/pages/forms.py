@@ -12,7 +12,7 @@ from guidance.rules.dates import MAX_DATE_LENGTH, DateError, parse_date, today_i
 from guidance.rules.vocabulary import audience_error
 
 AUDIENCE_ANSWERS = {
-    Audience.CITIZEN: _("A person (citizen or resident)"),
+    Audience.CITIZEN: _("A person"),
     Audience.BUSINESS: _("A company, authority or organisation"),
 }
 YES_NO = [("", _("I’d rather not say")), ("yes", _("Yes")), ("no", _("No"))]

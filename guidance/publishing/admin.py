@@ -119,7 +119,9 @@ class ContentForm(forms.ModelForm):
     class Meta:
         field_classes = {"publish_from": CopenhagenMoment}
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(
+        label=_("Loaded version"), widget=forms.HiddenInput, required=False
+    )
     change_kind = forms.ChoiceField(
         label=_("Kind of change"),
         choices=[

@@ -279,7 +279,12 @@ def advice_on(
         status = NemIDStatus.UNKNOWN
     else:
         status = NemIDStatus.NOT_LAUNCHED
-    suitable, unsuitable = ways_to_get_mitid(day, audience, situation, options)
+    # The source shows the ways to the new eID only once NemID's phase-out has begun for the
+    # audience (as ``Advice.warning``): before that, the answer names none.
+    phased_out = status not in (NemIDStatus.NOT_LAUNCHED, NemIDStatus.UNKNOWN, NemIDStatus.ACTIVE)
+    suitable, unsuitable = (
+        ways_to_get_mitid(day, audience, situation, options) if phased_out else ((), ())
+    )
     return Advice(
         day=day,
         audience=audience,
@@ -313,6 +318,15 @@ class Answer:
         """The advice whose actions and ways to get MitID the visitor can use: today's for a
         past date (the ways open then are not the ways open now)."""
         return self.now or self.asked
+
+    @property
+    def still_applies(self) -> bool:
+        """Whether the answer for a past date is still today's: the same milestone in force,
+        so the page says so instead of repeating it."""
+        return self.now is not None and (self.now.status, self.now.current) == (
+            self.asked.status,
+            self.asked.current,
+        )
 
     @property
     def warning(self) -> str | None:
@@ -370,7 +384,7 @@ class TimelineState(models.TextChoices):
     PASSED = "passed", _("(before your date)")
     CURRENT = "current", _("(in force on your date)")
     MARKER = "marker", _("Your date")
-    UNSURE = "unsure", _("(the source does not say if before or after your date)")
+    UNSURE = "unsure", _("(the source does not say whether it is before or after your date)")
     UPCOMING = "upcoming", _("(after your date)")
 
 

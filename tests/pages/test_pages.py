@@ -106,12 +106,19 @@ def test_saying_no_passport_moves_the_app_to_ways_that_do_not_fit(client):
 
 
 def test_the_form_keeps_the_visitors_answers(client):
-    html = page(
-        client, "/en/", date="31.10.2023", audience="business", smartphone="no"
-    ).content.decode()
+    html = page(client, "/en/", date="31.10.2023", smartphone="no").content.decode()
     assert 'value="31.10.2023"' in html
-    assert 'value="business" checked' in html
     assert 'name="smartphone" value="no" checked' in html
+    business = page(client, "/en/", date="31.10.2023", audience="business").content.decode()
+    assert 'value="business" checked' in business
+
+
+def test_a_company_is_not_asked_about_a_passport_or_a_smartphone(client):
+    html = page(client, "/da/", audience="business").content.decode()
+    assert 'name="passport"' not in html
+    assert 'name="smartphone"' not in html
+    assert "Har du" not in html  # the page speaks to a company: "I", never "du"
+    assert 'name="passport"' in page(client, "/da/").content.decode()
 
 
 @pytest.mark.parametrize("text", ["2023-10-31", "31-10-2023", "31.10.2023", "31/10/2023"])

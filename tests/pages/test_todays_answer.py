@@ -20,7 +20,7 @@ FACTS = {
     "da": [
         "MitID er den personlige nøgle til digitale tjenester for alle, der bor i Danmark.",
         "Du bruger MitID til at logge på og til at skrive under digitalt.",
-        "Din kontakt med det offentlige og mange private virksomheder begynder på nettet.",
+        "Du klarer det meste med det offentlige og mange private virksomheder på nettet.",
         "På mange områder skal du bruge digital selvbetjening.",
         "Med MitID kan du bruge offentlig selvbetjening døgnet rundt",
         "NemID er lukket permanent.",

@@ -241,7 +241,7 @@ def test_audiences_name_what_they_move_to():
 
 
 def test_a_way_is_offered_from_the_first_day_of_its_window_to_the_last():
-    start, end = date(2021, 10, 1), date(2030, 12, 31)
+    start, end = date(2022, 11, 1), date(2030, 12, 31)  # inside the phase-out: ways are named
     way = factories.option(available_from=start, available_until=end)
     offered = lambda day: way in advice(day).options  # noqa: E731
     assert not offered(start - DAY)
@@ -250,6 +250,28 @@ def test_a_way_is_offered_from_the_first_day_of_its_window_to_the_last():
     assert offered(end - DAY)
     assert offered(end)
     assert not offered(end + DAY)
+
+
+@pytest.mark.parametrize(
+    ("day", "audience"),
+    [
+        (date(2009, 12, 31), "citizen"),
+        (date(2010, 6, 30), "citizen"),
+        (date(2015, 6, 1), "citizen"),
+        (date(2022, 10, 29), "citizen"),
+        (date(2015, 6, 1), "business"),
+        (date(2023, 10, 30), "business"),
+    ],
+)
+def test_no_way_to_the_new_eid_is_named_before_the_phase_out_begins(day, audience):
+    """The source shows MitID in use from 30 October 2022 and gives no day for MitID Business
+    before NemID closed: an answer for an earlier day names no way to get them (the API's
+    enrollment_options of that day included)."""
+    factories.option()
+    factories.option(audience="business")
+    asked = advice(day, audience)
+    assert asked.options == ()
+    assert asked.unsuitable_options == ()
 
 
 def test_ways_are_offered_to_their_own_audience_only():
