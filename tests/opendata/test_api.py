@@ -585,7 +585,6 @@ def test_a_past_date_keeps_that_days_facts_and_adds_what_applies_today(client):
     # As the page says it: the warning before the next change first, then that day's actions.
     assert body["actions"] == [
         "Get MitID before 30 June 2023.",
-        "Use MitID for online banking and online shopping.",
         "Get MitID if you do not have it yet. NemID is being phased out.",
     ]
     assert body["today"] == "2026-11-25"
@@ -595,8 +594,7 @@ def test_a_past_date_keeps_that_days_facts_and_adds_what_applies_today(client):
     assert now["nemid"] == {
         "status": "closed",
         "label": "Closed",
-        "summary": "NemID is closed and can no longer be used. You cannot get NemID or use it. "
-        "Use MitID instead.",
+        "summary": "NemID is closed and can no longer be used. Use MitID instead.",
         "since": "2023-10-31",
         "since_precision": "day",
     }

@@ -50,6 +50,12 @@ def refusal(response) -> str:
 def test_the_refusal_names_who_when_why_and_every_change():
     bob = editor("bob")
     pk = closing().pk
+    # A summary longer than the message quotes (80 characters), as both forms load it.
+    milestone = closing()
+    milestone.summary_en = (
+        "NemID is closed and can no longer be used. Use MitID today. It is gone for good now."
+    )
+    milestone.save()
     url = f"/admin/guidance/milestone/{pk}/change/"
     bob_form = change_form(bob, "milestone", pk)
     long_summary = "A" * 81  # one over what the message quotes

@@ -114,7 +114,7 @@ def test_the_editorial_pass_is_in_each_changed_rows_history_and_matches_the_row(
     closing = Milestone.objects.get(audience="business", date=date(2023, 10, 31))
     latest = closing.history.latest("history_date")
     assert latest.history_type == "~"
-    assert "Editorial pass" in latest.history_change_reason
+    assert "(migration 0020)" in latest.history_change_reason
     assert latest.title_en == closing.title_en == "NemID closes for businesses"
     assert latest.updated_at == closing.updated_at  # a stale-form check finds its base
     assert Requirement.objects.get(slug="smartphone").history.count() == 1  # unchanged rows
