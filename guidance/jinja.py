@@ -125,10 +125,12 @@ def addresses(context) -> dict:
 
 
 @pass_context
-def structured_data(context, title: Markup, description: Markup, timeline=()) -> Markup:
+def structured_data(
+    context, found: dict, title: Markup, description: Markup, timeline=()
+) -> Markup:
     """The page as schema.org JSON-LD (``guidance.pages.sharing.web_page``), for the text of a
-    ``<script type="application/ld+json">`` data block."""
-    request, found = context["request"], addresses(context)
+    ``<script type="application/ld+json">`` data block; ``found`` is the page's ``addresses``."""
+    request = context["request"]
     origin = request.build_absolute_uri("/").rstrip("/")
     page = {
         "title": title.striptags(),  # the blocks' HTML as text
