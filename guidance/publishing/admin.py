@@ -64,12 +64,14 @@ def saved_at(moment) -> str:
     return f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'H:i')}"
 
 
-def shown(value) -> str:
-    """A field's value as staff read it in a message."""
+def shown(value, limit: int | None = 80) -> str:
+    """A field's value as staff read it in a message, cut after ``limit`` characters (a table
+    of changes shows it whole: two long versions cut alike would look the same)."""
     if value in (None, ""):
         return gettext("(blank)")
     text = str(value)
-    return gettext("“%(text)s”") % {"text": f"{text[:80]}…" if len(text) > 80 else text}
+    cut = limit is not None and len(text) > limit
+    return gettext("“%(text)s”") % {"text": f"{text[:limit]}…" if cut else text}
 
 
 class CopenhagenMoment(forms.SplitDateTimeField):
@@ -381,7 +383,7 @@ def readable(field, value) -> str:
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime):
         return saved_at(value)
-    return shown(dict(getattr(field, "choices", None) or ()).get(value, value))
+    return shown(dict(getattr(field, "choices", None) or ()).get(value, value), limit=None)
 
 
 def stored_value(row, field_name: str):

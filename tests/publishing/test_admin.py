@@ -579,3 +579,18 @@ def test_an_error_of_the_whole_form_gets_no_empty_summary(staff_client):
     html = staff_client.post("/admin/guidance/milestone/add/", data).content.decode()
     assert "This audience already has a milestone on that day." in html
     assert "error-summary" not in html
+
+
+def test_a_table_of_changes_quotes_long_texts_whole_and_a_message_cuts_them():
+    """Two long versions that differ after 80 characters: cut alike, a publisher reviewing a
+    draft could not see the change."""
+    from django import forms
+
+    from guidance.publishing.admin import readable, shown
+
+    before = "NemID is closed and can no longer be used. Use MitID instead. It is all gone now."
+    after = before.replace("now.", "for good.")
+    field = forms.CharField()
+    assert readable(field, before) == f"“{before}”"
+    assert readable(field, before) != readable(field, after)
+    assert shown(before) == f"“{before[:80]}…”"
