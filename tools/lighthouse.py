@@ -1,4 +1,5 @@
-"""`make audit`: Lighthouse (mobile) on advice pages, served by gunicorn on loopback.
+"""`make audit`: Lighthouse (mobile) on two advice pages, the timeline and the share page, served
+by gunicorn on loopback.
 
 Prints the four category scores and fails unless each is 100. The reports are kept in
 artifacts/lighthouse-*.json. Lighthouse 13 runs on Node 22, which comes from the pinned
