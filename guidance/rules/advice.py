@@ -61,6 +61,13 @@ AUDIENCE_TEXTS = {
 }
 
 
+def phase_out_begun(status: NemIDStatus) -> bool:
+    """Whether NemID's phase-out has begun for the audience on a day with ``status``: the source
+    shows the new eID in use only from then (citizens banked with MitID from 30 October 2022; of
+    MitID Business it gives no date before NemID closed)."""
+    return status not in (NemIDStatus.NOT_LAUNCHED, NemIDStatus.UNKNOWN, NemIDStatus.ACTIVE)
+
+
 def other_audience(audience: str) -> Audience:
     """The audience a page links across to: businesses from citizens, and back."""
     return Audience.BUSINESS if audience == Audience.CITIZEN else Audience.CITIZEN
@@ -131,13 +138,9 @@ class Advice:
     @property
     def warning(self) -> Milestone | None:
         """The announced change the visitor must prepare for by getting the new eID: the next
-        milestone, once the phase-out of NemID has begun for the audience. The source shows the
-        new eID in use only from then (citizens banked with MitID from 30 October 2022); of MitID
-        Business it gives no date before NemID closed, so businesses are never told to get it
-        before a day."""
-        if self.current is None or self.status == NemIDStatus.ACTIVE:
-            return None
-        return self.next_milestone
+        milestone, once the phase-out of NemID has begun for the audience (``phase_out_begun``),
+        so businesses are never told to get MitID Business before a day."""
+        return self.next_milestone if phase_out_begun(self.status) else None
 
     @property
     def closed_for_good(self) -> bool:
@@ -279,11 +282,11 @@ def advice_on(
         status = NemIDStatus.UNKNOWN
     else:
         status = NemIDStatus.NOT_LAUNCHED
-    # The source shows the ways to the new eID only once NemID's phase-out has begun for the
-    # audience (as ``Advice.warning``): before that, the answer names none.
-    phased_out = status not in (NemIDStatus.NOT_LAUNCHED, NemIDStatus.UNKNOWN, NemIDStatus.ACTIVE)
+    # Before the phase-out began, the answer names no way to the new eID (as no warning).
     suitable, unsuitable = (
-        ways_to_get_mitid(day, audience, situation, options) if phased_out else ((), ())
+        ways_to_get_mitid(day, audience, situation, options)
+        if phase_out_begun(status)
+        else ((), ())
     )
     return Advice(
         day=day,
