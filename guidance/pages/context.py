@@ -38,7 +38,7 @@ def page_links(request, form=None) -> dict:
     if answered:
         # Only the answer page shows what the visitor's situation changes (the ways that fit).
         situation = request.resolver_match.url_name == "advice"
-        path, query = request.path, form.canonical_query(situation).rstrip("?") if form else ""
+        path, query = request.path, form.canonical_query(situation) if form else ""
     else:
         path, query = request.get_full_path(), ""
     try:

@@ -73,8 +73,8 @@ class AdviceForm(forms.Form):
     def canonical_query(self, situation: bool = True, **changed) -> str:
         """The query string that names this answer (with ``changed`` answers): the date in ISO
         form, what was not answered or is the default left out, in one order; the visitor's
-        situation only where it changes the page (``situation``). Equivalent questions get one
-        address, for links, caches and search engines."""
+        situation only where it changes the page (``situation``); "" when nothing is left.
+        Equivalent questions get one address, for links, caches and search engines."""
         answers = {**self.cleaned_data, **changed}
         query = {
             "date": answers["date"].isoformat() if answers["date"] else "",
@@ -82,12 +82,14 @@ class AdviceForm(forms.Form):
         }
         if situation:
             query.update(passport=answers["passport"], smartphone=answers["smartphone"])
-        return f"?{urlencode({name: value for name, value in query.items() if value})}"
+        given = urlencode({name: value for name, value in query.items() if value})
+        return f"?{given}" if given else ""
 
     def other_audience_url(self) -> str:
         """The same question (date kept) asked for the other audience, as a query string."""
         other = other_audience(self.cleaned_data["audience"])
-        return self.canonical_query(situation=False, audience=other)
+        # "?" alone when there is nothing to ask: a link to this page without its query.
+        return self.canonical_query(situation=False, audience=other) or "?"
 
     def is_today(self) -> bool:
         """Whether the visitor asked about today (gave no date)."""

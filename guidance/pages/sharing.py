@@ -151,13 +151,14 @@ def badge_for(advice: Advice | None, form) -> Badge:
     return Badge(label, str(advice.status.label), BADGE_COLOURS[advice.status])
 
 
-def share_links(request, form, badge: Badge) -> dict | None:
-    """One answer (its question in canonical form) for other sites: its absolute addresses as a
-    page, a badge (SVG, and Shields' endpoint), a page to frame, and the snippets that show
-    them; None for a question that is not valid."""
+def share_links(request, form, advice: Advice | None) -> dict | None:
+    """One answer (its question in canonical form, ``advice`` its answer) for other sites: its
+    absolute addresses as a page, a badge (SVG, and Shields' endpoint), a page to frame, and the
+    snippets that show them; None for a question that is not valid."""
     if not form.is_valid():
         return None
-    query = form.canonical_query(situation=False).rstrip("?")
+    badge = badge_for(advice, form)
+    query = form.canonical_query(situation=False)
 
     def absolute(name: str, extra: str = "") -> str:
         return request.build_absolute_uri(reverse(name)) + query + extra

@@ -216,7 +216,7 @@ def embed(request):
     """The answer, small and self-contained, for an ``<iframe>`` on another site: no script, no
     cookies, links that open the full answer in a new tab, not for search engines."""
     form, answer = ask(request)
-    shared = share_links(request, form, badge_for(answer.get("advice"), form))
+    shared = share_links(request, form, answer.get("advice"))
     context = {"form": form, **answer, "shared": shared}
     return render(request, "guidance/embed.html", context, status=200 if answer else 400)
 
@@ -226,6 +226,6 @@ def embed(request):
 def share(request):
     """For partners: the badge, the embedded answer and a link to copy, with a live preview."""
     form, answer = ask(request)
-    shared = share_links(request, form, badge_for(answer.get("advice"), form))
+    shared = share_links(request, form, answer.get("advice"))
     context = {"form": form, **answer, "shared": shared}
     return render(request, "guidance/share.html", context, status=200 if answer else 400)
