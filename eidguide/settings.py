@@ -299,6 +299,7 @@ SITE_IS_OFFICIAL = env.bool("SITE_IS_OFFICIAL", default=False)
 # or an e-mail address; default SITE_CONTACT) and until when that holds (ISO date or moment; by
 # default 180 days ahead, never more than a year). With no contact at all the file is a 404.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+# The forms RFC 9116 allows a Contact (guidance.pages.sharing reads it for SITE_CONTACT too).
 SECURITY_CONTACT_FORMS = r"(mailto:)?[^@\s:/]+@[^@\s]+\.[^@\s]+|https://\S+|tel:\+[0-9-]+"
 if SECURITY_CONTACT and not re.fullmatch(SECURITY_CONTACT_FORMS, SECURITY_CONTACT):
     raise ImproperlyConfigured(

@@ -3,6 +3,7 @@ contact (RFC 9116). The pages that show them are in ``views``; the card image is
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape as attribute
@@ -10,8 +11,6 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -196,30 +195,23 @@ def share_links(request, form, advice: Advice | None) -> dict | None:
 
 def security_contact() -> str:
     """Whom to tell of a security problem, as RFC 9116 allows (2.5.3): SECURITY_CONTACT (checked
-    at start-up), else the site's contact (SITE_CONTACT) if it is an e-mail address (as
-    ``mailto:``) or an https address; else empty."""
-    return contact_uri(settings.SECURITY_CONTACT) or contact_uri(settings.SITE_CONTACT) or ""
-
-
-def contact_uri(contact: str) -> str | None:
-    """``contact`` as a security.txt Contact: ``mailto:`` for an e-mail address; a ``mailto:``,
-    ``tel:`` or ``https:`` URI as it is; None for anything else."""
-    try:
-        validate_email(contact.removeprefix("mailto:"))
-    except ValidationError:
-        return contact if contact.startswith(("https://", "tel:+")) and " " not in contact else None
-    return f"mailto:{contact.removeprefix('mailto:')}"
+    at start-up against SECURITY_CONTACT_FORMS), else the site's contact (SITE_CONTACT) if it
+    has one of those forms; an e-mail address as ``mailto:``. Empty when neither has."""
+    for contact in (settings.SECURITY_CONTACT, settings.SITE_CONTACT):
+        if re.fullmatch(settings.SECURITY_CONTACT_FORMS, contact):
+            return contact if ":" in contact else f"mailto:{contact}"
+    return ""
 
 
 def security_txt(canonical: str, now: datetime) -> str:
     """The security.txt (RFC 9116) of this deployment, or "" when it names no contact or its
     SECURITY_TXT_EXPIRES has passed (a stale file is worse than none). Expires: that setting,
     else 180 days on; never more than a year after ``now``."""
-    contact = security_contact()
-    configured = settings.SECURITY_TXT_EXPIRES
-    if not contact or (configured and configured <= now):
-        if configured and configured <= now:
-            log.warning("security.txt is not served: SECURITY_TXT_EXPIRES has passed.")
+    contact, configured = security_contact(), settings.SECURITY_TXT_EXPIRES
+    if configured and configured <= now:
+        log.warning("security.txt is not served: SECURITY_TXT_EXPIRES has passed.")
+        return ""
+    if not contact:
         return ""
     # A day's start, so that the file is one for a whole day.
     default = (now + SECURITY_TXT_LIFETIME).replace(hour=0, minute=0, second=0, microsecond=0)
