@@ -33,6 +33,8 @@ class PublicPages(Sitemap):
     x_default = True
 
     def items(self) -> list[tuple[str, str, bool]]:
+        # Read once a sitemap (a new instance each request), not once for each of its entries.
+        self.changed_at = current_content().changed_at
         return PAGES
 
     def location(self, item: tuple[str, str, bool]) -> str:
@@ -43,4 +45,4 @@ class PublicPages(Sitemap):
         """When the published content last changed; None for a page about the site. (A page's
         Last-Modified is also today's start for today's answer, whose heading names the day: a
         search engine is told of real changes only.)"""
-        return current_content().changed_at if item[2] else None
+        return self.changed_at if item[2] else None
