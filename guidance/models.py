@@ -9,11 +9,12 @@ import json
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -41,9 +42,10 @@ class NemIDStatus(models.TextChoices):
 
     NOT_LAUNCHED = "not_launched", _("Not launched yet")
     ACTIVE = "active", _("Active")
-    # Named by what they mean for the visitor, so that the two never read alike.
+    # Named by what they mean for the visitor, so that the two never read alike; "limited" in the
+    # source's words, as it names its consequences for citizens only.
     RESTRICTED = "restricted", _("Not for banking or shopping")
-    LIMITED = "limited", _("No new NemIDs")
+    LIMITED = "limited", _("Limited service")
     CLOSED = "closed", _("Closed")
     # Never a milestone's: a day inside a milestone's month or year when its source gives no day.
     UNKNOWN = "unknown", _("Not known for this day")
@@ -229,7 +231,7 @@ class Milestone(ContentModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.iso_date} {self.get_audience_display()}: {self.title_en}"
+        return f"{self.iso_date} {self.get_audience_display()}: {self.title}"
 
     def get_absolute_url(self) -> str:
         """The advice page for the first day this milestone surely holds, for its audience."""
@@ -340,7 +342,7 @@ class Requirement(Scheduled):
         verbose_name_plural = _("requirements")
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
 
 
 class EnrollmentOption(ContentModel):
@@ -395,7 +397,7 @@ class EnrollmentOption(ContentModel):
         verbose_name_plural = _("ways to get MitID")
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
 
     @cached_property
     def needs(self) -> tuple[Requirement, ...]:
@@ -443,7 +445,7 @@ class SelfService(ContentModel):
         verbose_name_plural = _("self-services that need MitID")
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
 
 
 class ChangeNote(models.Model):
@@ -468,6 +470,7 @@ class ChangeNote(models.Model):
     )
 
     note = Translated("note")
+    about = GenericForeignKey("content_type", "object_id")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -478,7 +481,7 @@ class ChangeNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.published_at:%Y-%m-%d %H:%M}: {self.note_en[:60]}"
+        return f"{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}: {self.note[:60]}"
 
 
 class Draft(models.Model):

@@ -679,8 +679,8 @@ class ContentAdmin(ReviewAdmin, SimpleHistoryAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ContentAdmin):
-    list_display = ["date", "audience", "status", "title_en", "state", "updated_at"]
-    list_display_links = ["date", "title_en"]
+    list_display = ["date", "audience", "status", "shown_title", "state", "updated_at"]
+    list_display_links = ["date", "shown_title"]
     list_filter = ["audience", "status"]
     search_fields = ["title_en", "title_da", "summary_en", "summary_da"]
     date_hierarchy = "date"
@@ -694,11 +694,15 @@ class MilestoneAdmin(ContentAdmin):
         (_("Danish"), {"fields": ["title_da", "summary_da", "what_to_do_da", "date_note_da"]}),
     ]
 
+    @admin.display(description=_("title"))
+    def shown_title(self, row):
+        return row.title
+
 
 @admin.register(EnrollmentOption)
 class EnrollmentOptionAdmin(ContentAdmin):
     list_display = [
-        "name_en",
+        "shown_name",
         "audience",
         "available_from",
         "available_until",
@@ -734,6 +738,10 @@ class EnrollmentOptionAdmin(ContentAdmin):
         (_("English"), {"fields": ["name_en", "summary_en", "steps_en"]}),
         (_("Danish"), {"fields": ["name_da", "summary_da", "steps_da"]}),
     ]
+
+    @admin.display(description=_("name"))
+    def shown_name(self, row):
+        return row.name
 
 
 @admin.register(Requirement)
@@ -789,12 +797,23 @@ class SelfServiceAdmin(ContentAdmin):
 class ChangeNoteAdmin(admin.ModelAdmin):
     """Public notes come from saves; publishers may fix a note's text, never its date or row."""
 
-    list_display = ["published_at", "note_en", "content_type", "object_id", "created_by"]
-    list_filter = ["content_type"]
+    list_display = ["published_at", "shown_note", "shown_row", "created_by"]
+    list_filter = [("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["note_en", "note_da"]
     date_hierarchy = "published_at"
     fields = ["note_en", "note_da", "published_at", "content_type", "object_id", "created_by"]
     readonly_fields = ["published_at", "content_type", "object_id", "created_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("about")
+
+    @admin.display(description=_("note"))
+    def shown_note(self, note):
+        return note.note
+
+    @admin.display(description=_("about"))
+    def shown_row(self, note):
+        return note.about or "—"
 
     def has_add_permission(self, request):
         return False

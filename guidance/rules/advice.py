@@ -61,11 +61,16 @@ AUDIENCE_TEXTS = {
 }
 
 
-def phase_out_begun(status: NemIDStatus) -> bool:
-    """Whether NemID's phase-out has begun for the audience on a day with ``status``: the source
-    shows the new eID in use only from then (citizens banked with MitID from 30 October 2022; of
-    MitID Business it gives no date before NemID closed)."""
-    return status not in (NemIDStatus.NOT_LAUNCHED, NemIDStatus.UNKNOWN, NemIDStatus.ACTIVE)
+# The first status on which the source shows the audience's new eID in use: citizens banked with
+# MitID from 30 October 2022 (NemID no longer could); of MitID Business it gives no date before
+# NemID closed, though NemID's service was limited from 30 June 2023.
+NEW_EID_FROM = {Audience.CITIZEN: NemIDStatus.RESTRICTED, Audience.BUSINESS: NemIDStatus.CLOSED}
+
+
+def phase_out_begun(status: NemIDStatus, audience: str) -> bool:
+    """Whether the source shows the new eID in use for the audience on a day with ``status``:
+    only from then does the answer warn of the next change or name ways to the new eID."""
+    return status != NemIDStatus.UNKNOWN and status.rank >= NEW_EID_FROM[audience].rank
 
 
 def other_audience(audience: str) -> Audience:
@@ -140,7 +145,7 @@ class Advice:
         """The announced change the visitor must prepare for by getting the new eID: the next
         milestone, once the phase-out of NemID has begun for the audience (``phase_out_begun``),
         so businesses are never told to get MitID Business before a day."""
-        return self.next_milestone if phase_out_begun(self.status) else None
+        return self.next_milestone if phase_out_begun(self.status, self.audience) else None
 
     @property
     def closed_for_good(self) -> bool:
@@ -285,7 +290,7 @@ def advice_on(
     # Before the phase-out began, the answer names no way to the new eID (as no warning).
     suitable, unsuitable = (
         ways_to_get_mitid(day, audience, situation, options)
-        if phase_out_begun(status)
+        if phase_out_begun(status, audience)
         else ((), ())
     )
     return Advice(

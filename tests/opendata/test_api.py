@@ -27,7 +27,7 @@ def test_status_has_the_spec_shape(client):
     assert body["date"] == "2023-07-01"
     assert body["audience"] == "citizen"
     assert body["nemid"]["status"] == "limited"
-    assert body["nemid"]["label"] == "No new NemIDs"
+    assert body["nemid"]["label"] == "Limited service"
     assert body["nemid"]["since"] == "2023-06-30"
     assert body["next_milestone"] == {
         "date": "2023-10-31",
@@ -101,12 +101,12 @@ def test_errors_follow_the_language(client):
 def test_labels_follow_lang_or_accept_language(client):
     assert (
         api(client, "/api/v1/status", date="2023-07-01", lang="da").json()["nemid"]["label"]
-        == "Ingen nye NemID’er"
+        == "Begrænset service"
     )
     response = client.get(
         "/api/v1/status", {"date": "2023-07-01"}, headers={"accept-language": "da"}
     )
-    assert response.json()["nemid"]["label"] == "Ingen nye NemID’er"
+    assert response.json()["nemid"]["label"] == "Begrænset service"
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == "da"
 
@@ -126,14 +126,14 @@ def test_business_status_points_to_mitid_business(client):
 
 def test_milestones_lists_every_published_milestone(client):
     body = api(client, "/api/v1/milestones").json()
-    assert len(body["milestones"]) == 6
+    assert len(body["milestones"]) == 7
     assert body["audience"] is None
 
 
 def test_milestones_filter_by_audience_and_language(client):
     body = api(client, "/api/v1/milestones", audience="business", lang="da").json()
-    assert [m["date"] for m in body["milestones"]] == ["2010-01-01", "2023-10-31"]
-    assert body["milestones"][1]["title"] == "NemID lukker for virksomheder"
+    assert [m["date"] for m in body["milestones"]] == ["2010-01-01", "2023-06-30", "2023-10-31"]
+    assert body["milestones"][2]["title"] == "NemID lukker for virksomheder"
 
 
 def test_milestones_refuse_an_unknown_audience(client):
@@ -611,7 +611,7 @@ def test_a_past_date_for_a_business_says_to_switch_to_mitid_business_now(client)
     body = api(client, "/api/v1/status", date="2023-01-01", audience="business").json()
     assert body["nemid"]["status"] == "active"
     assert body["actions"] == []
-    assert body["next_milestone"]["date"] == "2023-10-31"
+    assert body["next_milestone"]["date"] == "2023-06-30"
     assert body["is_past"] is True
     now = body["now"]
     assert now["nemid"]["status"] == "closed"

@@ -42,7 +42,7 @@ def test_every_citizen_milestone_with_a_day_is_an_all_day_event_on_it(client):
 
 def test_business_feed_has_the_business_milestones(client):
     summaries = [str(e["summary"]) for e in events(feed(client, audience="business"))]
-    assert summaries == ["NemID closes for businesses"]
+    assert summaries == ["NemID service is limited", "NemID closes for businesses"]
 
 
 def test_danish_feed_is_in_danish_and_links_to_danish_advice(client):
@@ -182,7 +182,7 @@ def test_vobject_reads_the_feed_and_finds_it_valid(client, params):
     DTEND beside a DURATION, every value readable."""
     calendar = vobject.readOne(raw_feed(client, **params).decode())
     assert calendar.validate(raiseException=True)
-    assert len(calendar.vevent_list) == (1 if params else 3)
+    assert len(calendar.vevent_list) == (2 if params else 3)
     for event in calendar.vevent_list:
         # All day: a date, not a date and time (a datetime is a date too), ending the next day.
         assert type(event.dtstart.value) is date

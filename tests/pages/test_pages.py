@@ -19,7 +19,8 @@ BOUNDARIES = {
     ],
     "business": [
         (date(2010, 12, 31), "unknown", "active"),
-        (date(2023, 10, 31), "active", "closed"),
+        (date(2023, 6, 30), "active", "limited"),
+        (date(2023, 10, 31), "limited", "closed"),
     ],
 }
 BOUNDARY_CASES = [

@@ -17,7 +17,7 @@ from django.test import Client
 from PIL import Image
 from sectxt import Parser
 
-from guidance.models import ContentVersion, Milestone
+from guidance.models import ChangeNote, ContentVersion, Milestone
 from guidance.rules.dates import COPENHAGEN
 from guidance.snapshot import current_content
 from tests.clock import NOW
@@ -129,6 +129,7 @@ def test_the_sitemap_dates_answer_pages_by_the_contents_last_change_and_no_other
 
 def test_the_sitemaps_lastmod_moves_only_when_the_content_changes(client):
     # The seed as if published 30 days ago (a new version number, so every process reads it).
+    ChangeNote.objects.update(published_at=NOW - timedelta(days=30))  # a write: bumps the version
     ContentVersion.objects.update(number=F("number") + 1, changed_at=NOW - timedelta(days=30))
     before = {
         e.findtext(f"{SITEMAP}loc"): e.findtext(f"{SITEMAP}lastmod")
@@ -401,8 +402,8 @@ def test_the_badge_is_an_accessible_svg_with_todays_status(client):
 
 def test_the_badge_speaks_the_pages_language_for_the_date_and_audience_asked(client):
     response, title, _texts = badge(client, "/da/badge.svg", date="2023-07-01", audience="business")
-    assert title == "NemID den 1. juli 2023 for virksomheder: Aktiv"
-    assert 'fill="#2b6b00"' in response.content.decode()
+    assert title == "NemID den 1. juli 2023 for virksomheder: Begrænset service"
+    assert 'fill="#7a4f00"' in response.content.decode()
     response, title, _texts = badge(client, "/en/badge.svg", date="2022-11-01")
     assert title == "NemID on 1 November 2022: Not for banking or shopping"
 
@@ -483,7 +484,7 @@ def test_the_embed_page_has_no_script_no_cookies_no_index_and_opens_links_in_a_n
     assert all('target="_blank" rel="noopener"' in link for link in links)
     assert 'href="https://testserver/en/?date=2023-07-01&amp;audience=business"' in html
     assert "(opens in a new tab)" in html
-    assert 'data-nemid-status="active"' in html
+    assert 'data-nemid-status="limited"' in html
 
 
 def test_the_embed_page_for_a_wrong_date_is_a_400_that_says_why(client):

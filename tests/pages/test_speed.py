@@ -89,8 +89,8 @@ def test_head_gets_the_headers_without_the_body(url):
 def test_the_same_url_in_another_language_has_another_etag(client):
     english = client.get("/api/v1/status?date=2023-07-01", headers={"accept-language": "en"})
     danish = client.get("/api/v1/status?date=2023-07-01", headers={"accept-language": "da"})
-    assert english.json()["nemid"]["label"] == "No new NemIDs"
-    assert danish.json()["nemid"]["label"] == "Ingen nye NemID’er"
+    assert english.json()["nemid"]["label"] == "Limited service"
+    assert danish.json()["nemid"]["label"] == "Begrænset service"
     assert english["ETag"] != danish["ETag"]
 
 

@@ -147,3 +147,31 @@ def test_the_danish_admin_reads_as_danish(danish_publisher):
     assert "endnu en krav" not in option
     milestones = danish_publisher.get("/admin/guidance/milestone/").content.decode()
     assert ">Tilstand<" in milestones
+
+
+def test_the_danish_lists_name_each_row_in_danish(danish_publisher):
+    milestones = danish_publisher.get("/admin/guidance/milestone/").content.decode()
+    assert "2023-10-31 Virksomhed: NemID lukker for virksomheder" in milestones
+    assert "NemID closes for businesses" not in milestones
+    ways = danish_publisher.get("/admin/guidance/enrollmentoption/").content.decode()
+    app = EnrollmentOption.objects.get(slug="mitid-app")
+    assert app.name_da in ways
+    assert f">{app.name_en}<" not in ways
+
+
+def test_the_change_notes_are_listed_in_danish_with_their_row_and_only_their_kinds_of_row(
+    danish_publisher,
+):
+    """A note says what it is about (the row in its own words), and the filter offers only the
+    kinds of row notes are about: not Django's own tables (sessions, log entries...)."""
+    html = danish_publisher.get("/admin/guidance/changenote/").content.decode()
+    assert "Virksomheder: Fra 30. juni 2023 siger svaret" in html
+    assert "2023-06-30 Virksomhed: NemID får begrænset service" in html
+    assert "Businesses: from 30 June" not in html
+    filters = html[html.index('id="changelist-filter"') :]
+    assert "milepæl" in filters
+    for internal in ("session", "logpost", "indholdsversion", "Session"):
+        assert internal not in filters
+    # Its moment in Copenhagen's time, as every other moment staff read.
+    note = ChangeNote.objects.get(note_en__startswith="Businesses")
+    assert str(note).startswith("2026-12-08 02:00")

@@ -256,7 +256,11 @@ def publisher_client(client):
     return log_in_as_publisher(client)
 
 
-FIRST_NOTE = ["First published."]
+# The seed's notes (migrations 0013 and 0022), newest first.
+SEED_NOTES = [
+    "Businesses: from 30 June 2023 the answer says that NemID’s service was limited.",
+    "First published.",
+]
 
 
 def note_texts() -> list[str]:
@@ -310,7 +314,7 @@ def test_a_public_note_needs_both_languages(publisher_client):
     assert "Write the public note in Danish, or choose a minor change." in html
     assert "Write the public note in English" not in html
     assert closing().title_en != "Changed"
-    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+    assert note_texts() == SEED_NOTES  # only the seed's
 
 
 def test_a_minor_change_has_no_note(publisher_client):
@@ -319,7 +323,7 @@ def test_a_minor_change_has_no_note(publisher_client):
         change_url(milestone), milestone_form(milestone, title_en="Typo fixed")
     )
     assert response.status_code == 302
-    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+    assert note_texts() == SEED_NOTES  # only the seed's
 
 
 def test_a_change_with_a_note_publishes_it_at_once_linked_to_the_row(publisher_client):
@@ -415,7 +419,7 @@ def test_an_editors_change_with_a_note_waits_for_a_publisher_who_publishes_it(ed
     fields = milestone_form(milestone, title_en="Big change", date="2023-11-30", **noted)
     assert editor.post(change_url(milestone), fields).status_code == 302
     assert (closing().title_en, closing().date) == ("NemID closes", date(2023, 10, 31))
-    assert note_texts() == FIRST_NOTE  # only the seed's note of the first publication
+    assert note_texts() == SEED_NOTES  # only the seed's
     answer = page(https_client(), "/api/v1/status?date=2023-11-15").json()
     assert answer["nemid"]["status"] == "closed"
     # The publisher opens the row: the form shows the draft, beside what it changes.
@@ -430,7 +434,7 @@ def test_an_editors_change_with_a_note_waits_for_a_publisher_who_publishes_it(ed
     )
     published = Milestone.objects.get(pk=milestone.pk)
     assert (published.title_en, published.date) == ("Big change", date(2023, 11, 30))
-    assert note_texts() == ["Moved.", *FIRST_NOTE]
+    assert note_texts() == ["Moved.", *SEED_NOTES]
     assert not Draft.objects.exists()
     answer = page(https_client(), "/api/v1/status?date=2023-11-15").json()
     assert answer["nemid"]["status"] == "limited"

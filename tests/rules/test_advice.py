@@ -38,7 +38,8 @@ BOUNDARIES = [
     ("citizen", CLOSED, "limited", "closed"),
     ("citizen", STILL_CLOSED, "closed", "closed"),
     ("business", LAUNCH, "not_launched", "active"),
-    ("business", CLOSED, "active", "closed"),
+    ("business", LIMITED, "active", "limited"),
+    ("business", CLOSED, "limited", "closed"),
 ]
 CHANGES = [b for b in BOUNDARIES if b[2] != b[3]]
 
@@ -133,9 +134,10 @@ def test_milestones_passed_include_the_day_itself(audience, day, before, on):
 )
 def test_an_announced_change_is_warned_of_once_the_phase_out_has_begun(audience, day, before, on):
     """To get the new eID before a change is advice only from when the source shows the new eID
-    in use: once NemID is no longer simply active (citizens banked with MitID from then)."""
+    in use: for citizens once NemID is no longer simply active (they banked with MitID from
+    then); for companies never before NemID closed (the source gives MitID Business no date)."""
     warning = advice(day - DAY, audience).warning
-    if before == "active":
+    if before == "active" or audience == "business":
         assert warning is None
     else:
         assert warning.date == day
@@ -152,7 +154,7 @@ def test_before_launch_and_while_active_there_is_nothing_to_warn_of(audience):
 def test_businesses_are_never_told_to_get_mitid_business_before_a_day():
     """The source gives no day from which MitID Business could be had before NemID closed."""
     before = advice(CLOSED - DAY, "business")
-    assert before.status == "active"
+    assert before.status == "limited"
     assert before.warning is None
     assert str(before.texts.new_eid) == "MitID Business"
     assert advice(CLOSED, "business").warning is None
@@ -260,6 +262,7 @@ def test_a_way_is_offered_from_the_first_day_of_its_window_to_the_last():
         (date(2015, 6, 1), "citizen"),
         (date(2022, 10, 29), "citizen"),
         (date(2015, 6, 1), "business"),
+        (LIMITED, "business"),
         (date(2023, 10, 30), "business"),
     ],
 )
@@ -272,6 +275,16 @@ def test_no_way_to_the_new_eid_is_named_before_the_phase_out_begins(day, audienc
     asked = advice(day, audience)
     assert asked.options == ()
     assert asked.unsuitable_options == ()
+
+
+def test_a_company_is_told_of_the_limited_service_and_nothing_to_do_before_the_closing():
+    """The source: "since 30 June 2023 the service of NemID has been limited", with consequences
+    for citizens only, and no date for MitID Business before NemID closed: no warning, no
+    action, while citizens are warned from 30 October 2022."""
+    company = advice(LIMITED, "business")
+    assert company.status == "limited"
+    assert company.warning is None
+    assert advice(RESTRICTED).warning.date == LIMITED
 
 
 def test_ways_are_offered_to_their_own_audience_only():

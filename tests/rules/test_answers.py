@@ -1,6 +1,7 @@
 """What every answer page says, per date and audience: then and now apart, the
 business warning, the pointer to the business answer, the urgent case, an honest footer."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -167,9 +168,9 @@ def test_the_status_labels_can_be_told_apart(client):
     restricted = page(client, date="2023-01-01")
     limited = page(client, date="2023-07-01")
     assert "Not for banking or shopping" in answer_box(restricted)
-    assert "No new NemIDs" in answer_box(limited)
+    assert "Limited service" in answer_box(limited)
     assert "Ikke til netbank og nethandel" in answer_box(page(client, "da", date="2023-01-01"))
-    assert "Ingen nye NemID’er" in answer_box(page(client, "da", date="2023-07-01"))
+    assert "Begrænset service" in answer_box(page(client, "da", date="2023-07-01"))
 
 
 # About page, footer and statement: from settings and data.
@@ -310,6 +311,33 @@ def test_an_empty_danish_field_falls_back_to_english_only_inside_lang_en(client)
         assert text in shown, text  # the fallback is shown...
         for html in pages:
             assert text not in danish_text(html), text  # ...but never as Danish
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/da/?audience=business",
+        "/da/?audience=business&date=2023-07-01",
+        "/da/timeline/?audience=business",
+    ],
+)
+def test_a_danish_page_for_companies_never_says_du(client, path):
+    """docs/glossary.md: "I" to a company, the calendar's instructions included."""
+    words = set(re.findall(r"[\wæøåÆØÅ]+", danish_text(client.get(path).content.decode())))
+    assert words & {"du", "Du", "dig", "Dig", "din", "Din", "dit", "Dit", "dine", "Dine"} == set()
+
+
+def test_a_company_in_the_summer_of_2023_is_told_of_the_limited_service_only(client):
+    """The source: NemID's service limited from 30 June 2023; consequences named for citizens,
+    MitID Business given no date before the closing. Page and API say the same."""
+    for day in ("2023-06-30", "2023-10-30"):
+        box = answer_box(page(client, audience="business", date=day))
+        assert "Limited service" in box
+        assert "Companies can still use NemID until it closes." in box
+        assert "Get MitID Business" not in page(client, audience="business", date=day)
+        api = client.get("/api/v1/status", {"audience": "business", "date": day}).json()
+        assert (api["nemid"]["status"], api["actions"]) == ("limited", [])
+    assert "Begrænset service" in answer_box(page(client, "da", audience="business", date=day))
 
 
 @pytest.mark.parametrize("path", ["/da/", "/da/?date=2023-07-01", "/da/timeline/", "/da/about/"])

@@ -26,6 +26,7 @@ def seeded_facts():
 EXPECTED = {
     "milestones": [
         ("business", "2010", "active"),
+        ("business", "2023-06-30", "limited"),
         ("business", "2023-10-31", "closed"),
         ("citizen", "2010", "active"),
         ("citizen", "2022-10-30", "restricted"),
@@ -122,11 +123,17 @@ def test_the_editorial_pass_is_in_each_changed_rows_history_and_matches_the_row(
 
 @pytest.mark.django_db
 def test_the_seeds_history_holds_its_review_dates_whatever_day_it_was_migrated():
-    """A history row is the row as it was: the seed was reviewed on 25 November 2026 and is due
-    again a year later, in its history too (not a year from the day the database was made)."""
+    """A history row is the row as it was: the seed was reviewed on 25 November 2026 (the row
+    migration 0022 adds on 8 December 2026) and is due again a year later, in its history too
+    (not a year from the day the database was made)."""
+    added = Milestone.objects.get(audience="business", date=date(2023, 6, 30))
     for model in (Milestone, EnrollmentOption, Requirement, SelfService):
         for row in model.objects.all():
-            assert (row.last_reviewed_on, row.review_by) == (date(2026, 11, 25), date(2027, 11, 25))
+            reviewed = date(2026, 12, 8) if row == added else date(2026, 11, 25)
+            assert (row.last_reviewed_on, row.review_by) == (
+                reviewed,
+                reviewed.replace(year=reviewed.year + 1),
+            )
             for entry in row.history.all():
                 assert (entry.last_reviewed_on, entry.review_by) == (
                     row.last_reviewed_on,
