@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -231,7 +232,7 @@ class Milestone(ContentModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.iso_date} {self.get_audience_display()}: {self.title}"
+        return f"{self.when}, {self.get_audience_display().lower()}: {self.title}"
 
     def get_absolute_url(self) -> str:
         """The advice page for the first day this milestone surely holds, for its audience."""
@@ -456,7 +457,11 @@ class ChangeNote(models.Model):
     note_en = models.TextField(_("note (English)"))
     note_da = models.TextField(_("note (Danish)"))
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("about")
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("kind of content"),
     )
     object_id = models.PositiveBigIntegerField(_("row"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -481,7 +486,8 @@ class ChangeNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}: {self.note[:60]}"
+        moment = formats.date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT")
+        return f"{moment}: {Truncator(self.note).words(10)}"
 
 
 class Draft(models.Model):

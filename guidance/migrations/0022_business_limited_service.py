@@ -19,19 +19,22 @@ ROW = {
     "status": "limited",
     "title_en": "NemID service is limited",
     "title_da": "NemID får begrænset service",
-    "summary_en": "NemID’s service is limited. Companies can still use NemID until it closes.",
-    "summary_da": "NemID har fået begrænset service. I kan stadig bruge NemID, indtil det lukker.",
+    "summary_en": "NemID’s service is limited. Your company can still use NemID until it closes.",
+    "summary_da": "NemID har begrænset service. I kan stadig bruge NemID, indtil det lukker.",
     "what_to_do_en": "",
     "what_to_do_da": "",
     "source_url": SOURCE,
 }
 # Checked against the source when this migration was written; due again a year later.
 CHECKED = {"last_reviewed_on": date(2026, 12, 8), "review_by": date(2027, 12, 8)}
-REASON = "Companies from 30 June 2023 in the source's words (migration 0022)"
+REASON = (
+    "Companies from 30 June 2023 in the source's words (migration 0022) / "
+    "Virksomheder fra 30. juni 2023 med kildens ord (migration 0022)"
+)
 # When the change was released (as migration 0013 dates the first publication).
 RELEASED = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
-NOTE_EN = "Businesses: from 30 June 2023 the answer says that NemID’s service was limited."
-NOTE_DA = "Virksomheder: Fra 30. juni 2023 siger svaret, at NemID fik begrænset service."
+NOTE_EN = "The answer for businesses now says that NemID’s service was limited from 30 June 2023."
+NOTE_DA = "Svaret for virksomheder siger nu, at NemID fik begrænset service fra 30. juni 2023."
 
 
 def add(apps, schema_editor):

@@ -801,8 +801,8 @@ class ChangeNoteAdmin(admin.ModelAdmin):
     list_filter = [("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["note_en", "note_da"]
     date_hierarchy = "published_at"
-    fields = ["note_en", "note_da", "published_at", "content_type", "object_id", "created_by"]
-    readonly_fields = ["published_at", "content_type", "object_id", "created_by"]
+    fields = ["note_en", "note_da", "published_at", "shown_row", "created_by"]
+    readonly_fields = ["published_at", "shown_row", "created_by"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("about")
@@ -813,7 +813,7 @@ class ChangeNoteAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("about"))
     def shown_row(self, note):
-        return note.about or "—"
+        return note.about  # None (a row since deleted) shows as the admin's empty value
 
     def has_add_permission(self, request):
         return False

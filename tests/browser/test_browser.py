@@ -193,10 +193,10 @@ def test_staff_edit_a_milestone_in_the_admin_and_citizens_see_it_at_once(chromiu
 @pytest.mark.parametrize(
     ("language", "line", "link", "heading"),
     [
-        ("en", "Last updated 24 November 2026", "See all updates", "Updates to this guide"),
+        ("en", "Last updated 8 December 2026", "See all updates", "Updates to this guide"),
         (
             "da",
-            "Sidst opdateret 24. november 2026",
+            "Sidst opdateret 8. december 2026",
             "Se alle opdateringer",
             "Opdateringer af guiden",
         ),

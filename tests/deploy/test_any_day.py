@@ -169,7 +169,7 @@ def test_the_service_answers_for_today_years_ahead(seeded, day):
         assert "Then it must switch to MitID Business." in answer.text
         dansk = public.request("GET", "/da/")
         assert dansk.status_code == 200
-        assert f"NemID i dag den {danish}" in dansk.text
+        assert f"NemID i dag, den {danish}" in dansk.text
         status = public.request("GET", "/api/v1/status")
         assert status.status_code == 200
         body = status.json()

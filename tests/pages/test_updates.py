@@ -259,7 +259,7 @@ def test_the_danish_feed_is_in_danish(client):
     assert parsed.feed.language == "da"
     assert response["Content-Language"] == "da"
     assert [entry.title for entry in parsed.entries] == [
-        "Virksomheder: Fra 30. juni 2023 siger svaret, at NemID fik begrænset service.",
+        "Svaret for virksomheder siger nu, at NemID fik begrænset service fra 30. juni 2023.",
         "Første udgave.",
     ]
     assert parsed.feed.links[0].href == "https://testserver/da/updates/"

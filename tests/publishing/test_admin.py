@@ -207,8 +207,8 @@ def test_an_editors_change_to_a_live_row_waits_for_a_publisher_as_a_draft(editor
     assert "A change is waiting for a publisher" in html
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [
-        "Your change to “2023-10-31 Citizen: NemID closes” was kept as a draft. It is waiting "
-        "for a publisher: citizens still see the published version."
+        "Your change to “31 October 2023, citizen: NemID closes” was kept as a draft. It is "
+        "waiting for a publisher: citizens still see the published version."
     ]
 
 

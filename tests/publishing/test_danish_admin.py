@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from guidance.models import ChangeNote, EnrollmentOption, Milestone, Requirement, SelfService
 from tests.publishing.test_admin import change_form
@@ -151,7 +152,7 @@ def test_the_danish_admin_reads_as_danish(danish_publisher):
 
 def test_the_danish_lists_name_each_row_in_danish(danish_publisher):
     milestones = danish_publisher.get("/admin/guidance/milestone/").content.decode()
-    assert "2023-10-31 Virksomhed: NemID lukker for virksomheder" in milestones
+    assert "31. oktober 2023, virksomhed: NemID lukker for virksomheder" in milestones
     assert "NemID closes for businesses" not in milestones
     ways = danish_publisher.get("/admin/guidance/enrollmentoption/").content.decode()
     app = EnrollmentOption.objects.get(slug="mitid-app")
@@ -165,13 +166,17 @@ def test_the_change_notes_are_listed_in_danish_with_their_row_and_only_their_kin
     """A note says what it is about (the row in its own words), and the filter offers only the
     kinds of row notes are about: not Django's own tables (sessions, log entries...)."""
     html = danish_publisher.get("/admin/guidance/changenote/").content.decode()
-    assert "Virksomheder: Fra 30. juni 2023 siger svaret" in html
-    assert "2023-06-30 Virksomhed: NemID får begrænset service" in html
-    assert "Businesses: from 30 June" not in html
+    assert "Svaret for virksomheder siger nu, at NemID fik begrænset service fra 30. juni" in html
+    assert "30. juni 2023, virksomhed: NemID får begrænset service" in html
+    assert "The answer for businesses" not in html
     filters = html[html.index('id="changelist-filter"') :]
     assert "milepæl" in filters
     for internal in ("session", "logpost", "indholdsversion", "Session"):
         assert internal not in filters
     # Its moment in Copenhagen's time, as every other moment staff read.
-    note = ChangeNote.objects.get(note_en__startswith="Businesses")
-    assert str(note).startswith("2026-12-08 02:00")
+    note = ChangeNote.objects.get(note_en__startswith="The answer for businesses")
+    with translation.override("da"):
+        assert str(note) == (
+            "8. december 2026 kl. 02.00: Svaret for virksomheder siger nu, at NemID fik "
+            "begrænset service…"
+        )

@@ -258,7 +258,7 @@ def publisher_client(client):
 
 # The seed's notes (migrations 0013 and 0022), newest first.
 SEED_NOTES = [
-    "Businesses: from 30 June 2023 the answer says that NemID’s service was limited.",
+    "The answer for businesses now says that NemID’s service was limited from 30 June 2023.",
     "First published.",
 ]
 

@@ -333,7 +333,7 @@ def test_a_company_in_the_summer_of_2023_is_told_of_the_limited_service_only(cli
     for day in ("2023-06-30", "2023-10-30"):
         box = answer_box(page(client, audience="business", date=day))
         assert "Limited service" in box
-        assert "Companies can still use NemID until it closes." in box
+        assert "Your company can still use NemID until it closes." in box
         assert "Get MitID Business" not in page(client, audience="business", date=day)
         api = client.get("/api/v1/status", {"audience": "business", "date": day}).json()
         assert (api["nemid"]["status"], api["actions"]) == ("limited", [])

@@ -167,7 +167,7 @@ def test_a_milestone_links_to_the_advice_page_of_its_day_and_audience(milestone)
 
 
 def test_a_milestone_reads_as_its_day_audience_and_title(milestone):
-    assert str(milestone) == "2030-01-01 Citizen: Closed for good"
+    assert str(milestone) == "1 January 2030, citizen: Closed for good"
 
 
 def test_the_statuses_come_in_the_order_of_the_phase_out():
