@@ -27,9 +27,9 @@ ROW = {
 }
 # Checked against the source when this migration was written; due again a year later.
 CHECKED = {"last_reviewed_on": date(2026, 12, 8), "review_by": date(2027, 12, 8)}
+# At most 100 characters (history_change_reason).
 REASON = (
-    "Companies from 30 June 2023 in the source's words (migration 0022) / "
-    "Virksomheder fra 30. juni 2023 med kildens ord (migration 0022)"
+    "Companies from 30 June 2023 (migration 0022) / Virksomheder fra 30. juni 2023 (migration 0022)"
 )
 # When the change was released (as migration 0013 dates the first publication).
 RELEASED = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
