@@ -328,7 +328,7 @@ class ContentForm(forms.ModelForm):
     @staticmethod
     def linked_names(field, rows) -> str:
         ids = [row[field.m2m_reverse_field_name()] for row in rows]
-        names = field.related_model.objects.filter(pk__in=ids).values_list("name_en", flat=True)
+        names = map(str, field.related_model.objects.filter(pk__in=ids))  # the staff's language
         return ", ".join(sorted(names)) or gettext("(none)")
 
 
@@ -781,7 +781,7 @@ class SelfServiceAdmin(ContentAdmin):
                             "Only a publisher can change “%(name)s” here, as citizens see it, so "
                             "it was not saved. Open it to prepare the change for a publisher."
                         )
-                        % {"name": self.instance.name_en}
+                        % {"name": self.instance}
                     )
                 return cleaned
 

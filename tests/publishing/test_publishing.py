@@ -778,6 +778,11 @@ def test_the_list_of_self_services_does_not_let_an_editor_publish_a_row(editor):
         "as citizens see it, so it was not saved. Open it to prepare the change for a publisher."
         "</li></ul>"
     ) in response.content.decode()
+    danish = editor.post(
+        "/admin/guidance/selfservice/", body, content_type=form, headers={"accept-language": "da"}
+    ).content.decode()
+    refusal = danish[danish.index('<ul class="errorlist nonfield">') :]
+    assert "kladde" in refusal[: refusal.index("</ul>")]  # the row in the staff's language
     assert not SelfService.objects.get(pk=draft.pk).published
     log_in_as_publisher(editor)
     assert editor.post("/admin/guidance/selfservice/", body, content_type=form).status_code == 302
