@@ -145,16 +145,6 @@ def test_the_seeds_history_holds_its_review_dates_whatever_day_it_was_migrated()
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 SOURCE_TEXT = (SOURCES / "nemid-closed-from-31-october-2023.txt").read_text()
-# The team's copy of the official text, beside the clone on the team's machines; a clone alone
-# has only tests/sources/, and the test says so.
-SHARED = Path(__file__).resolve().parents[3] / "shared/sources"
-
-
-def test_the_copy_of_the_source_is_the_shared_one():
-    shared = SHARED / "nemid-closed-from-31-october-2023.txt"
-    if not shared.exists():
-        pytest.skip(f"no shared copy of the source beside this clone ({SHARED})")
-    assert shared.read_text() == SOURCE_TEXT
 
 
 @pytest.mark.django_db
