@@ -205,6 +205,15 @@ def badge(request):
     )
 
 
+def render_shared(request, template: str):
+    """``template`` with the answer to the request's question and its addresses for other
+    sites (``share_links``); 400 for a question that is not valid."""
+    form, answer = ask(request)
+    shared = share_links(request, form, answer.get("advice"))
+    context = {"form": form, **answer, "shared": shared}
+    return render(request, template, context, status=200 if answer else 400)
+
+
 # The answer made to be shown on other sites in a frame: any site may frame it (this page only).
 EMBEDDABLE = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
@@ -215,17 +224,11 @@ EMBEDDABLE = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 def embed(request):
     """The answer, small and self-contained, for an ``<iframe>`` on another site: no script, no
     cookies, links that open the full answer in a new tab, not for search engines."""
-    form, answer = ask(request)
-    shared = share_links(request, form, answer.get("advice"))
-    context = {"form": form, **answer, "shared": shared}
-    return render(request, "guidance/embed.html", context, status=200 if answer else 400)
+    return render_shared(request, "guidance/embed.html")
 
 
 @public_page
 @csp_override({**settings.SECURE_CSP, "frame-src": [CSP.SELF]})
 def share(request):
     """For partners: the badge, the embedded answer and a link to copy, with a live preview."""
-    form, answer = ask(request)
-    shared = share_links(request, form, answer.get("advice"))
-    context = {"form": form, **answer, "shared": shared}
-    return render(request, "guidance/share.html", context, status=200 if answer else 400)
+    return render_shared(request, "guidance/share.html")

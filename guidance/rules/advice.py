@@ -67,7 +67,7 @@ AUDIENCE_TEXTS = {
 NEW_EID_FROM = {Audience.CITIZEN: NemIDStatus.RESTRICTED, Audience.BUSINESS: NemIDStatus.CLOSED}
 
 
-def phase_out_begun(status: NemIDStatus, audience: str) -> bool:
+def new_eid_in_use(status: NemIDStatus, audience: str) -> bool:
     """Whether the source shows the new eID in use for the audience on a day with ``status``:
     only from then does the answer warn of the next change or name ways to the new eID."""
     return status != NemIDStatus.UNKNOWN and status.rank >= NEW_EID_FROM[audience].rank
@@ -143,9 +143,9 @@ class Advice:
     @property
     def warning(self) -> Milestone | None:
         """The announced change the visitor must prepare for by getting the new eID: the next
-        milestone, once the phase-out of NemID has begun for the audience (``phase_out_begun``),
-        so businesses are never told to get MitID Business before a day."""
-        return self.next_milestone if phase_out_begun(self.status, self.audience) else None
+        milestone, once the source shows the audience's new eID in use (``new_eid_in_use``), so
+        businesses are never told to get MitID Business before a day."""
+        return self.next_milestone if new_eid_in_use(self.status, self.audience) else None
 
     @property
     def closed_for_good(self) -> bool:
@@ -287,10 +287,10 @@ def advice_on(
         status = NemIDStatus.UNKNOWN
     else:
         status = NemIDStatus.NOT_LAUNCHED
-    # Before the phase-out began, the answer names no way to the new eID (as no warning).
+    # Before the new eID is in use, the answer names no way to it (as no warning).
     suitable, unsuitable = (
         ways_to_get_mitid(day, audience, situation, options)
-        if phase_out_begun(status, audience)
+        if new_eid_in_use(status, audience)
         else ((), ())
     )
     return Advice(
